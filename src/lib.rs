@@ -1,0 +1,17 @@
+//! netwerk-import: one contact index from business cards, address-book exports and calendars.
+//!
+//! ```text
+//! discover ──► read (per file, parallel) ──► normalise (per record, parallel)
+//!     │            vcard · csv · json
+//!     ▼
+//! dedup: identity (shared e-mail / phone / profile) ──► merge (survivorship)
+//!     ▼
+//! store (SQLite, one transaction per run) ──► export (jsonl · vCard 4.0 · CSV) ──► summary
+//! ```
+//!
+//! Only [`pipeline`] knows the order of the stages.
+
+pub mod diag;
+pub mod model;
+pub mod normalize;
+pub mod sources;

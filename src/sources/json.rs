@@ -1,0 +1,1 @@
+//! Facebook friends export (JSON).

@@ -1,0 +1,1 @@
+//! vCard reader.
