@@ -9,9 +9,12 @@
 //! store (SQLite, one transaction per run) ──► export (jsonl · vCard 4.0 · CSV) ──► summary
 //! ```
 //!
-//! Only [`pipeline`] knows the order of the stages.
+//! Only `pipeline` knows the order of the stages.
 
+pub mod dedup;
 pub mod diag;
+pub mod export;
 pub mod model;
 pub mod normalize;
 pub mod sources;
+pub mod store;

@@ -1,0 +1,1 @@
+//! Identity: which records are the same person.

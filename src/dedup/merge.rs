@@ -1,0 +1,1 @@
+//! Merging the records of one person into the view that exports show.

@@ -1,0 +1,1 @@
+//! Exports: JSON Lines, vCard 4.0 and CSV.
