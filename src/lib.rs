@@ -18,3 +18,8 @@ pub mod model;
 pub mod normalize;
 pub mod sources;
 pub mod store;
+pub mod cli;
+pub mod config;
+pub mod discover;
+pub mod pipeline;
+pub mod private;

@@ -1,1 +1,90 @@
-fn main() {}
+//! The binary: parse flags → validated `Config` → `pipeline` → exit code. Nothing else.
+
+use clap::Parser;
+use netwerk_import::cli::Cli;
+use netwerk_import::config::{Config, Mode};
+use netwerk_import::pipeline;
+use std::io::Write;
+use std::process::ExitCode;
+
+/// Exit statuses (DESIGN.md).
+const OK: u8 = 0;
+const REJECTED: u8 = 1;
+const FATAL: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(cli.global.verbose);
+    let command = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let cfg = match Config::from_cli(cli) {
+        Ok(cfg) => cfg,
+        Err(err) => {
+            eprintln!("netwerk-import: {err:#}");
+            return ExitCode::from(FATAL);
+        }
+    };
+    match run(&cfg, &command) {
+        Ok(code) => ExitCode::from(code),
+        Err(err) if is_broken_pipe(&err) => ExitCode::from(OK),
+        Err(err) => {
+            eprintln!("netwerk-import: {err:#}");
+            ExitCode::from(FATAL)
+        }
+    }
+}
+
+fn run(cfg: &Config, command: &str) -> anyhow::Result<u8> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cfg.threads)
+        .build()?;
+    pool.install(|| match &cfg.mode {
+        Mode::Import(import) => {
+            let summary = pipeline::import(import, &cfg.index, cfg.progress, command)?;
+            let mut err = std::io::stderr().lock();
+            for diag in &summary.diagnostics {
+                writeln!(err, "{diag}")?;
+            }
+            if !cfg.quiet {
+                write!(err, "{}", summary.render())?;
+            }
+            Ok(if summary.has_rejections() { REJECTED } else { OK })
+        }
+        Mode::Export { format, output } => {
+            match output {
+                Some(path) => {
+                    let mut file = netwerk_import::private::create(path)?;
+                    pipeline::export(&cfg.index, *format, &mut file)?;
+                }
+                None => pipeline::export(&cfg.index, *format, &mut std::io::stdout().lock())?,
+            }
+            Ok(OK)
+        }
+    })
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Diagnostics go to stderr. Contact values are logged only at debug level and below.
+fn init_tracing(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .without_time()
+        .init();
+}
