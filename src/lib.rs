@@ -23,3 +23,4 @@ pub mod config;
 pub mod discover;
 pub mod pipeline;
 pub mod private;
+pub mod synth;
