@@ -65,6 +65,12 @@ impl Diagnostic {
         Diagnostic::new(path, None, Severity::FileRejected, message)
     }
 
+    /// The same diagnostic at a line.
+    pub fn at(mut self, line: Option<u32>) -> Self {
+        self.line = line;
+        self
+    }
+
     pub fn with_record(mut self, record: u32) -> Self {
         self.record = Some(record);
         self

@@ -24,3 +24,4 @@ pub mod discover;
 pub mod pipeline;
 pub mod private;
 pub mod synth;
+pub mod encounter;
