@@ -839,3 +839,63 @@ fn table_dump_after_a_small_run() {
     let conn = Connection::open(&path).unwrap();
     insta::assert_snapshot!(dump_conn(&conn, |t| !t.starts_with("person_search_")));
 }
+
+/// Figures for the report, not a check: `cargo test --test store_index -- --ignored --nocapture`.
+#[test]
+#[ignore = "timing, run by hand"]
+fn timing_of_a_large_run() {
+    use std::time::Instant;
+    const FILES: usize = 20;
+    const PER_FILE: usize = 1000;
+    // Every third record shares its e-mail with a record in another file.
+    let make = |f: usize, salt: &str| {
+        let specs: Vec<String> = (0..PER_FILE)
+            .map(|i| {
+                let n = f * PER_FILE + i;
+                let email = if n % 3 == 0 {
+                    format!("shared{}@x.nl", n % 5000)
+                } else {
+                    format!("p{n}@x.nl")
+                };
+                format!("Name{n}{salt} e:{email} p:+3161{n:07} d:2024-10-09")
+            })
+            .collect();
+        file(&format!("f{f:02}.csv"), &specs.join(" | "))
+    };
+    let (_dir, path) = temp_index();
+    let mut index = Index::open(&path).unwrap();
+    let t = Instant::now();
+    let o = index
+        .apply(run((0..FILES).map(|f| make(f, "")).collect()))
+        .unwrap();
+    eprintln!(
+        "first run: {} records, {} persons in {:.2?}",
+        o.records_added,
+        o.persons_total,
+        t.elapsed()
+    );
+    let t = Instant::now();
+    let o = index
+        .apply(run((0..FILES).map(|f| make(f, "")).collect()))
+        .unwrap();
+    eprintln!(
+        "unchanged run: changed={} in {:.2?}",
+        o.changed,
+        t.elapsed()
+    );
+    let t = Instant::now();
+    let o = index.apply(run(vec![make(7, "x")])).unwrap();
+    eprintln!(
+        "one changed file: {} records, {} persons updated in {:.2?}",
+        o.records_added,
+        o.persons_updated,
+        t.elapsed()
+    );
+    let t = Instant::now();
+    let persons = index.persons().unwrap();
+    eprintln!("persons(): {} in {:.2?}", persons.len(), t.elapsed());
+    eprintln!(
+        "index size: {} KiB",
+        std::fs::metadata(&path).unwrap().len() / 1024
+    );
+}

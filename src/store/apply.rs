@@ -145,65 +145,72 @@ struct Active {
 }
 
 impl Writer<'_> {
-    fn insert_run(&self, run: &RunInput) -> Result<i64, StoreError> {
+    /// Run one statement (cached: most run once per record or person) with context.
+    fn exec(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        what: impl FnOnce() -> String,
+    ) -> Result<usize, StoreError> {
         self.tx
-            .execute(
-                "INSERT INTO runs (started_at, command) VALUES (?1, ?2)",
-                params![run.started_at, run.command],
-            )
-            .ctx(self.index, || "recording the run".to_string())?;
+            .prepare_cached(sql)
+            .and_then(|mut st| st.execute(params))
+            .ctx(self.index, what)
+    }
+
+    fn insert_run(&self, run: &RunInput) -> Result<i64, StoreError> {
+        self.exec(
+            "INSERT INTO runs (started_at, command) VALUES (?1, ?2)",
+            params![run.started_at, run.command],
+            || "recording the run".to_string(),
+        )?;
         Ok(self.tx.last_insert_rowid())
     }
 
     fn finish_run(&self, o: &RunOutcome) -> Result<(), StoreError> {
-        self.tx
-            .execute(
-                "UPDATE runs SET files_new = ?2, files_changed = ?3, files_unchanged = ?4,
-                    records_added = ?5, records_rejected = ?6, persons_new = ?7,
-                    persons_updated = ?8, persons_retired = ?9, persons_total = ?10
-                 WHERE id = ?1",
-                params![
-                    self.run_id,
-                    o.files_new,
-                    o.files_changed,
-                    o.files_unchanged,
-                    o.records_added,
-                    o.records_rejected,
-                    o.persons_new,
-                    o.persons_updated,
-                    o.persons_retired,
-                    o.persons_total
-                ],
-            )
-            .ctx(self.index, || "recording the run's counts".to_string())?;
+        self.exec(
+            "UPDATE runs SET files_new = ?2, files_changed = ?3, files_unchanged = ?4,
+                records_added = ?5, records_rejected = ?6, persons_new = ?7,
+                persons_updated = ?8, persons_retired = ?9, persons_total = ?10
+             WHERE id = ?1",
+            params![
+                self.run_id,
+                o.files_new,
+                o.files_changed,
+                o.files_unchanged,
+                o.records_added,
+                o.records_rejected,
+                o.persons_new,
+                o.persons_updated,
+                o.persons_retired,
+                o.persons_total
+            ],
+            || "recording the run's counts".to_string(),
+        )?;
         Ok(())
     }
 
     fn supersede(&self, path: &str) -> Result<(), StoreError> {
-        self.tx
-            .execute(
-                "UPDATE files SET superseded_by = ?1 WHERE path = ?2 AND superseded_by IS NULL",
-                params![self.run_id, path],
-            )
-            .ctx(self.index, || {
-                format!("superseding the old version of {path}")
-            })?;
+        self.exec(
+            "UPDATE files SET superseded_by = ?1 WHERE path = ?2 AND superseded_by IS NULL",
+            params![self.run_id, path],
+            || format!("superseding the old version of {path}"),
+        )?;
         Ok(())
     }
 
     fn insert_file(&self, file: &FileInput) -> Result<i64, StoreError> {
-        self.tx
-            .execute(
-                "INSERT INTO files (path, hash, size, kind, run_id) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![
-                    file.path,
-                    file.hash,
-                    file.size,
-                    file.kind.as_str(),
-                    self.run_id
-                ],
-            )
-            .ctx(self.index, || format!("recording file {}", file.path))?;
+        self.exec(
+            "INSERT INTO files (path, hash, size, kind, run_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                file.path,
+                file.hash,
+                file.size,
+                file.kind.as_str(),
+                self.run_id
+            ],
+            || format!("recording file {}", file.path),
+        )?;
         Ok(self.tx.last_insert_rowid())
     }
 
@@ -248,45 +255,33 @@ impl Writer<'_> {
         let raw_json = raw_json(&rec.raw).ctx(self.index, || format!("serialising {}", at()))?;
         let contact_json = serde_json::to_string(&rec.contact)
             .ctx(self.index, || format!("serialising {}", at()))?;
-        self.tx
-            .prepare_cached(
-                "INSERT INTO records (file_id, path, ordinal, line, kind, status, raw, raw_hash,
-                    stable_key, raw_json, contact_json)
-                 VALUES (?1, ?2, ?3, ?4, ?5, 'imported', ?6, ?7, ?8, ?9, ?10)",
-            )
-            .and_then(|mut st| {
-                st.execute(params![
-                    file_id,
-                    file.path,
-                    source.record,
-                    source.line,
-                    source.kind.as_str(),
-                    rec.raw.raw,
-                    raw_hash,
-                    stable_key,
-                    raw_json,
-                    contact_json
-                ])
-            })
-            .ctx(self.index, || format!("inserting {}", at()))?;
+        self.exec(
+            "INSERT INTO records (file_id, path, ordinal, line, kind, status, raw, raw_hash,
+                stable_key, raw_json, contact_json)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'imported', ?6, ?7, ?8, ?9, ?10)",
+            params![
+                file_id,
+                file.path,
+                source.record,
+                source.line,
+                source.kind.as_str(),
+                rec.raw.raw,
+                raw_hash,
+                stable_key,
+                raw_json,
+                contact_json
+            ],
+            || format!("inserting {}", at()),
+        )?;
         let record_id = self.tx.last_insert_rowid();
 
         for (item, photo) in rec.raw.photos.iter().enumerate() {
-            self.tx
-                .prepare_cached(
-                    "INSERT INTO photos (record_id, item, media_type, uri, data)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                )
-                .and_then(|mut st| {
-                    st.execute(params![
-                        record_id,
-                        item,
-                        photo.media_type,
-                        photo.uri,
-                        photo.data
-                    ])
-                })
-                .ctx(self.index, || format!("inserting a photo of {}", at()))?;
+            self.exec(
+                "INSERT INTO photos (record_id, item, media_type, uri, data)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![record_id, item, photo.media_type, photo.uri, photo.data],
+                || format!("inserting a photo of {}", at()),
+            )?;
         }
 
         {
@@ -312,23 +307,18 @@ impl Writer<'_> {
             .map(|v| v.value.trim())
             .filter(|v| !v.is_empty())
         {
-            self.tx
-                .prepare_cached(
-                    "INSERT INTO encounters (how, date, source, record_id, run_id)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                )
-                .and_then(|mut st| {
-                    st.execute(params![
-                        connection_how(source.kind),
-                        date,
-                        file.path,
-                        record_id,
-                        self.run_id
-                    ])
-                })
-                .ctx(self.index, || {
-                    format!("inserting the encounter of {}", at())
-                })?;
+            self.exec(
+                "INSERT INTO encounters (how, date, source, record_id, run_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    connection_how(source.kind),
+                    date,
+                    file.path,
+                    record_id,
+                    self.run_id
+                ],
+                || format!("inserting the encounter of {}", at()),
+            )?;
         }
         Ok(())
     }
@@ -341,31 +331,28 @@ impl Writer<'_> {
     ) -> Result<(), StoreError> {
         let raw_hash = sha256_hex(rej.raw.as_bytes());
         let stable_key = stable_key(&file.path, rej.source.record, &raw_hash);
-        self.tx
-            .prepare_cached(
-                "INSERT INTO records (file_id, path, ordinal, line, kind, status, reason, raw,
-                    raw_hash, stable_key)
-                 VALUES (?1, ?2, ?3, ?4, ?5, 'rejected', ?6, ?7, ?8, ?9)",
-            )
-            .and_then(|mut st| {
-                st.execute(params![
-                    file_id,
-                    file.path,
-                    rej.source.record,
-                    rej.source.line,
-                    rej.source.kind.as_str(),
-                    rej.reason,
-                    rej.raw,
-                    raw_hash,
-                    stable_key
-                ])
-            })
-            .ctx(self.index, || {
+        self.exec(
+            "INSERT INTO records (file_id, path, ordinal, line, kind, status, reason, raw,
+                raw_hash, stable_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'rejected', ?6, ?7, ?8, ?9)",
+            params![
+                file_id,
+                file.path,
+                rej.source.record,
+                rej.source.line,
+                rej.source.kind.as_str(),
+                rej.reason,
+                rej.raw,
+                raw_hash,
+                stable_key
+            ],
+            || {
                 format!(
                     "inserting rejected record {} of {}",
                     rej.source.record, file.path
                 )
-            })?;
+            },
+        )?;
         Ok(())
     }
 
@@ -415,34 +402,31 @@ impl Writer<'_> {
             let old = before.get(person).unwrap_or(&empty);
             let existed = match states.get(person) {
                 None => {
-                    self.tx
-                        .execute(
-                            "INSERT INTO persons (id, created_run, updated_run) VALUES (?1, ?2, ?2)",
-                            params![person, self.run_id],
-                        )
-                        .ctx(self.index, || format!("creating person {person}"))?;
+                    self.exec(
+                        "INSERT INTO persons (id, created_run, updated_run) VALUES (?1, ?2, ?2)",
+                        params![person, self.run_id],
+                        || format!("creating person {person}"),
+                    )?;
                     counts.new += 1;
                     false
                 }
                 Some(true) => true,
                 Some(false) => {
-                    self.tx
-                        .execute(
-                            "UPDATE persons SET retired_run = NULL, updated_run = ?2 WHERE id = ?1",
-                            params![person, self.run_id],
-                        )
-                        .ctx(self.index, || format!("reviving person {person}"))?;
+                    self.exec(
+                        "UPDATE persons SET retired_run = NULL, updated_run = ?2 WHERE id = ?1",
+                        params![person, self.run_id],
+                        || format!("reviving person {person}"),
+                    )?;
                     counts.new += 1;
                     false
                 }
             };
             if existed && now.keys != old.keys {
-                self.tx
-                    .execute(
-                        "UPDATE persons SET updated_run = ?2 WHERE id = ?1",
-                        params![person, self.run_id],
-                    )
-                    .ctx(self.index, || format!("updating person {person}"))?;
+                self.exec(
+                    "UPDATE persons SET updated_run = ?2 WHERE id = ?1",
+                    params![person, self.run_id],
+                    || format!("updating person {person}"),
+                )?;
                 counts.updated += 1;
             }
             if !existed || now.records != old.records {
@@ -659,16 +643,13 @@ impl Writer<'_> {
     }
 
     fn link(&self, record_id: i64, person: &str) -> Result<(), StoreError> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO person_records (record_id, person_id, run_id) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (record_id) DO UPDATE
-                 SET person_id = excluded.person_id, run_id = excluded.run_id",
-            )
-            .and_then(|mut st| st.execute(params![record_id, person, self.run_id]))
-            .ctx(self.index, || {
-                format!("linking record {record_id} to person {person}")
-            })?;
+        self.exec(
+            "INSERT INTO person_records (record_id, person_id, run_id) VALUES (?1, ?2, ?3)
+             ON CONFLICT (record_id) DO UPDATE
+             SET person_id = excluded.person_id, run_id = excluded.run_id",
+            params![record_id, person, self.run_id],
+            || format!("linking record {record_id} to person {person}"),
+        )?;
         Ok(())
     }
 
@@ -676,33 +657,31 @@ impl Writer<'_> {
     /// ones whose record it no longer holds, link the missing ones. Encounters that are not
     /// tied to a record (sidecars, calendars) are left alone.
     fn sync_encounters(&self, person: &str) -> Result<(), StoreError> {
-        self.tx
-            .prepare_cached(
-                "DELETE FROM person_encounters WHERE id IN (
-                    SELECT pe.id FROM person_encounters pe
-                    JOIN encounters e ON e.id = pe.encounter_id
-                    WHERE pe.person_id = ?1 AND e.record_id IS NOT NULL
-                      AND NOT EXISTS (
-                        SELECT 1 FROM person_records pr
-                        JOIN records r ON r.id = pr.record_id
-                        JOIN files f ON f.id = r.file_id
-                        WHERE pr.record_id = e.record_id AND pr.person_id = ?1
-                          AND f.superseded_by IS NULL))",
-            )
-            .and_then(|mut st| st.execute(params![person]))
-            .ctx(self.index, || format!("unlinking encounters of {person}"))?;
-        self.tx
-            .prepare_cached(
-                "INSERT OR IGNORE INTO person_encounters (person_id, encounter_id, run_id)
-                 SELECT ?1, e.id, ?2 FROM person_records pr
-                 JOIN records r ON r.id = pr.record_id
-                 JOIN files f ON f.id = r.file_id
-                 JOIN encounters e ON e.record_id = r.id
-                 WHERE pr.person_id = ?1 AND f.superseded_by IS NULL
-                 ORDER BY e.id",
-            )
-            .and_then(|mut st| st.execute(params![person, self.run_id]))
-            .ctx(self.index, || format!("linking encounters of {person}"))?;
+        self.exec(
+            "DELETE FROM person_encounters WHERE id IN (
+                 SELECT pe.id FROM person_encounters pe
+                 JOIN encounters e ON e.id = pe.encounter_id
+                 WHERE pe.person_id = ?1 AND e.record_id IS NOT NULL
+                   AND NOT EXISTS (
+                     SELECT 1 FROM person_records pr
+                     JOIN records r ON r.id = pr.record_id
+                     JOIN files f ON f.id = r.file_id
+                     WHERE pr.record_id = e.record_id AND pr.person_id = ?1
+                       AND f.superseded_by IS NULL))",
+            params![person],
+            || format!("unlinking encounters of {person}"),
+        )?;
+        self.exec(
+            "INSERT OR IGNORE INTO person_encounters (person_id, encounter_id, run_id)
+             SELECT ?1, e.id, ?2 FROM person_records pr
+             JOIN records r ON r.id = pr.record_id
+             JOIN files f ON f.id = r.file_id
+             JOIN encounters e ON e.record_id = r.id
+             WHERE pr.person_id = ?1 AND f.superseded_by IS NULL
+             ORDER BY e.id",
+            params![person, self.run_id],
+            || format!("linking encounters of {person}"),
+        )?;
         Ok(())
     }
 
@@ -711,34 +690,28 @@ impl Writer<'_> {
         let what = || format!("updating the search index for {person}");
         self.delete_search(person)?;
         let text = SearchText::of(contacts);
-        self.tx
-            .prepare_cached(
-                "INSERT INTO person_search (rowid, person_id, name, emails, phones, orgs, titles)
-                 SELECT rowid, id, ?2, ?3, ?4, ?5, ?6 FROM persons WHERE id = ?1",
-            )
-            .and_then(|mut st| {
-                st.execute(params![
-                    person,
-                    text.name,
-                    text.emails,
-                    text.phones,
-                    text.orgs,
-                    text.titles
-                ])
-            })
-            .ctx(self.index, what)?;
+        self.exec(
+            "INSERT INTO person_search (rowid, person_id, name, emails, phones, orgs, titles)
+             SELECT rowid, id, ?2, ?3, ?4, ?5, ?6 FROM persons WHERE id = ?1",
+            params![
+                person,
+                text.name,
+                text.emails,
+                text.phones,
+                text.orgs,
+                text.titles
+            ],
+            what,
+        )?;
         Ok(())
     }
 
     fn delete_search(&self, person: &str) -> Result<(), StoreError> {
-        self.tx
-            .prepare_cached(
-                "DELETE FROM person_search WHERE rowid = (SELECT rowid FROM persons WHERE id = ?1)",
-            )
-            .and_then(|mut st| st.execute(params![person]))
-            .ctx(self.index, || {
-                format!("removing {person} from the search index")
-            })?;
+        self.exec(
+            "DELETE FROM person_search WHERE rowid = (SELECT rowid FROM persons WHERE id = ?1)",
+            params![person],
+            || format!("removing {person} from the search index"),
+        )?;
         Ok(())
     }
 
@@ -746,12 +719,11 @@ impl Writer<'_> {
     /// without record-derived encounters. Its `person_records` rows now all point at
     /// superseded records or have been moved to other persons.
     fn retire(&self, person: &str) -> Result<(), StoreError> {
-        self.tx
-            .execute(
-                "UPDATE persons SET retired_run = ?2, updated_run = ?2 WHERE id = ?1",
-                params![person, self.run_id],
-            )
-            .ctx(self.index, || format!("retiring person {person}"))?;
+        self.exec(
+            "UPDATE persons SET retired_run = ?2, updated_run = ?2 WHERE id = ?1",
+            params![person, self.run_id],
+            || format!("retiring person {person}"),
+        )?;
         self.sync_encounters(person)?;
         self.delete_search(person)
     }
