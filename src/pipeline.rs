@@ -10,6 +10,7 @@ use crate::cli::ExportFormat;
 use crate::config::ImportConfig;
 use crate::diag::{Diagnostic, Severity};
 use crate::discover::{self, FileKind, Found};
+use crate::model::SourceKind;
 use crate::normalize;
 use crate::sources::{self, FileRead, ReadOptions};
 use crate::store::{FileInput, Index, RecordInput, RunInput, RunOutcome};
@@ -139,10 +140,10 @@ pub fn import(
 
     let mut index = Index::open(index_path)
         .with_context(|| format!("opening the index {}", index_path.display()))?;
-    let mut known: HashMap<String, String> = HashMap::new();
+    let mut known: HashMap<String, (String, SourceKind)> = HashMap::new();
     for file in &found.files {
-        if let Some(hash) = index.known_hash(&file.display)? {
-            known.insert(file.display.clone(), hash);
+        if let Some(found) = index.known_file(&file.display)? {
+            known.insert(file.display.clone(), found);
         }
     }
 
@@ -157,7 +158,8 @@ pub fn import(
         .files
         .par_iter()
         .map(|file| {
-            let result = read_one(file, known.get(&file.display), &read_opts, &norm_opts);
+            let known_hash = known.get(&file.display).map(|(hash, _)| hash);
+            let result = read_one(file, known_hash, &read_opts, &norm_opts);
             reading.inc(1);
             result
         })
@@ -178,9 +180,10 @@ pub fn import(
     for result in results {
         match result {
             Read::Unchanged(found) => {
-                let kind = index
-                    .known_kind(&found.display)?
-                    .map_or_else(|| found.kind.as_str().to_string(), |k| k.as_str().to_string());
+                let kind = known
+                    .get(&found.display)
+                    .map_or(found.kind.as_str(), |(_, kind)| kind.as_str())
+                    .to_string();
                 let counts = summary.kinds.entry(kind).or_default();
                 counts.files += 1;
                 counts.unchanged += 1;

@@ -36,6 +36,16 @@ pub(super) fn active_hash(conn: &Connection, path: &str) -> rusqlite::Result<Opt
         .optional()
 }
 
+/// The active version's hash and kind.
+pub(super) fn active_file(
+    conn: &Connection,
+    path: &str,
+) -> rusqlite::Result<Option<(String, String)>> {
+    conn.prepare_cached("SELECT hash, kind FROM files WHERE path = ?1 AND superseded_by IS NULL")?
+        .query_row([path], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()
+}
+
 pub(super) fn persons_total(conn: &Connection) -> rusqlite::Result<usize> {
     conn.query_row(
         "SELECT count(*) FROM persons WHERE retired_run IS NULL",

@@ -263,6 +263,14 @@ impl Index {
         apply::active_hash(&self.conn, path).ctx(&self.path, || format!("looking up {path}"))
     }
 
+    /// Hash and kind of the active version of a file path, if any: lets the pipeline skip
+    /// reading an unchanged file and still count it under its kind.
+    pub fn known_file(&self, path: &str) -> Result<Option<(String, SourceKind)>, StoreError> {
+        let found = apply::active_file(&self.conn, path)
+            .ctx(&self.path, || format!("looking up {path}"))?;
+        Ok(found.and_then(|(hash, kind)| SourceKind::parse(&kind).map(|k| (hash, k))))
+    }
+
     /// Apply one run in one transaction; an error anywhere leaves the previous index intact.
     /// When no file is new or changed, nothing is written (`changed: false`).
     pub fn apply(&mut self, run: RunInput) -> Result<RunOutcome, StoreError> {
