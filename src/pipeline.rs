@@ -10,6 +10,7 @@ use crate::cli::ExportFormat;
 use crate::config::ImportConfig;
 use crate::diag::{Diagnostic, Severity};
 use crate::discover::{self, FileKind, Found};
+use crate::encounter::{self, Sidecar};
 use crate::model::SourceKind;
 use crate::normalize;
 use crate::sources::{self, FileRead, ReadOptions};
@@ -147,6 +148,8 @@ pub fn import(
         }
     }
 
+    let (sidecars, sidecar_diags) = read_sidecars(&found.files);
+
     let read_opts = ReadOptions {
         csv_map: cfg.csv_map.clone(),
     };
@@ -171,6 +174,7 @@ pub fn import(
         diagnostics: found.diagnostics,
         ..Summary::default()
     };
+    summary.diagnostics.extend(sidecar_diags);
     let mut run = RunInput {
         started_at: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
         command: command.to_string(),
@@ -202,7 +206,9 @@ pub fn import(
                 counts.rejected += read.rejected.len();
                 summary.diagnostics.extend(read.diagnostics);
                 summary.diagnostics.extend(warnings);
+                let encounter = encounter::for_file(&found.display, read.kind, &sidecars);
                 run.files.push(FileInput {
+                    encounter,
                     path: found.display,
                     hash,
                     size: found.size,
@@ -231,6 +237,35 @@ pub fn import(
     summary.diagnostics.sort();
     summary.diagnostics.dedup();
     Ok(summary)
+}
+
+/// Parse every `netwerk.toml` found, keyed by the display path of its folder.
+fn read_sidecars(files: &[Found]) -> (BTreeMap<String, (String, Sidecar)>, Vec<Diagnostic>) {
+    let mut sidecars = BTreeMap::new();
+    let mut diagnostics = Vec::new();
+    for file in files.iter().filter(|f| f.kind == FileKind::Sidecar) {
+        let text = match std::fs::read(&file.path) {
+            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            Err(err) => {
+                diagnostics.push(Diagnostic::file(
+                    file.display.clone(),
+                    format!("cannot read: {err}"),
+                ));
+                continue;
+            }
+        };
+        match encounter::parse_sidecar(&file.display, &text) {
+            Ok(sidecar) => {
+                let folder = Path::new(&file.display)
+                    .parent()
+                    .map(|p| p.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                sidecars.insert(folder, (file.display.clone(), sidecar));
+            }
+            Err(diag) => diagnostics.push(diag),
+        }
+    }
+    (sidecars, diagnostics)
 }
 
 /// Read, sniff-dispatch and normalise one file. Never fails: problems become diagnostics.

@@ -96,6 +96,7 @@ fn file(path: &str, records: &str) -> FileInput {
         kind: kind_of(path),
         records,
         rejected: Vec::new(),
+        encounter: None,
     }
 }
 

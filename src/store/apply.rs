@@ -330,6 +330,14 @@ impl Writer<'_> {
                 || format!("inserting the encounter of {}", at()),
             )?;
         }
+        if let Some(e) = &file.encounter {
+            self.exec(
+                "INSERT INTO encounters (how, event, date, place, source, record_id, run_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![e.how, e.event, e.date, e.place, e.source, record_id, self.run_id],
+                || format!("inserting the encounter of {}", at()),
+            )?;
+        }
         Ok(())
     }
 

@@ -135,6 +135,9 @@ pub struct FileInput {
     pub records: Vec<RecordInput>,
     /// Kept raw with status `rejected` and the reason.
     pub rejected: Vec<Rejected>,
+    /// Where and when the people in this file were met (a sidecar or a dated folder): linked
+    /// to every record of the file.
+    pub encounter: Option<crate::model::Encounter>,
 }
 
 /// One imported record: what the source said and its normalised form.
