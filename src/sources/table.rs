@@ -1,1 +1,0 @@
-//! CSV readers.
