@@ -59,7 +59,13 @@ pub fn sniff(bytes: &[u8]) -> bool {
     if header.names.len() < 2 {
         return false;
     }
-    header.known > 0 || plausible_header(&header.names)
+    header.known > 0 || (plausible_header(&header.names) && next_row_fits(text, &header))
+}
+
+/// The row after an unrecognised header has as many fields as the header.
+fn next_row_fits(text: &str, header: &header::Header) -> bool {
+    let rest = &text[header.data_offset..];
+    header::reparse(rest, header.delimiter).is_some_and(|row| row.len() == header.names.len())
 }
 
 /// A row of short, non-empty, non-numeric names: what a header row looks like.
@@ -433,4 +439,249 @@ enum Flow {
 
 fn to_usize(n: u64) -> usize {
     usize::try_from(n).unwrap_or(usize::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fmt::Write as _;
+
+    /// (argument, `Ok` pairs as `header=field|…` or `Err` containing this text)
+    const CSV_MAP: &[(&str, Result<&str, &str>)] = &[
+        ("Naam=full-name,Mail=email", Ok("Naam=full-name|Mail=email")),
+        (
+            "Werkadres, straat=street,Plaats=city",
+            Ok("Werkadres, straat=street|Plaats=city"),
+        ),
+        (" Naam = name ,", Ok("Naam=full-name")),
+        ("Naam", Err("\"Naam\" has no \"=FIELD\"")),
+        ("Naam=full-name,Mail", Err("\"Mail\" has no")),
+        ("Naam=colour", Err("unknown field \"colour\"")),
+        ("=email", Err("names no column header")),
+        ("", Err("is empty")),
+        ("Naam=full-name,naam=email", Err("mapped twice")),
+    ];
+
+    #[test]
+    fn parses_csv_map() {
+        for (arg, want) in CSV_MAP {
+            let got = parse_csv_map(arg).map(|pairs| {
+                pairs
+                    .iter()
+                    .map(|(h, f)| format!("{h}={f}"))
+                    .collect::<Vec<_>>()
+                    .join("|")
+            });
+            match (got, want) {
+                (Ok(got), Ok(want)) => assert_eq!(got, *want, "case {arg:?}"),
+                (Err(got), Err(want)) => assert!(got.contains(want), "case {arg:?}: {got}"),
+                (got, want) => panic!("case {arg:?}: got {got:?}, want {want:?}"),
+            }
+        }
+    }
+
+    const SNIFF: &[(&[u8], bool)] = &[
+        (b"First Name,Middle Name,Last Name,E-mail 1 - Label,E-mail 1 - Value\n", true),
+        (b"Naam;E-mailadres\r\nJan;jan@voorbeeld.nl\r\n", true),
+        (b"Notes:\n\"When exporting, you may.\"\n\nFirst Name,Last Name,URL\n", true),
+        (b"\xFF\xFEN\x00a\x00a\x00m\x00,\x00E\x00m\x00a\x00i\x00l\x00\n\x00", true),
+        (b"Kleur,Maat\nrood,L\n", true),
+        (b"Kleur,Maat\nrood\n", false),
+        (b"Some prose, with a comma.\nAnd a second line.\n", false),
+        (b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Jan\r\nEND:VCARD\r\n", false),
+        (b"{\"friends_v2\":[{\"name\":\"A, B\",\"timestamp\":1}]}", false),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", false),
+        (b"", false),
+        (b"email\njan@voorbeeld.nl\n", false),
+    ];
+
+    #[test]
+    fn sniffs_tables_only() {
+        for (bytes, want) in SNIFF {
+            assert_eq!(sniff(bytes), *want, "case {:?}", String::from_utf8_lossy(bytes));
+        }
+    }
+
+    /// A compact, readable rendering of what a file gave.
+    fn digest(read: &FileRead) -> String {
+        let mut s = format!("{}\n", read.kind);
+        for c in &read.contacts {
+            let _ = write!(s, "{}@{}", c.source.record, c.source.line.unwrap_or(0));
+            let n = &c.name;
+            for (k, v) in [
+                ("full", &n.full),
+                ("given", &n.given),
+                ("middle", &n.middle),
+                ("family", &n.family),
+                ("prefix", &n.prefix),
+                ("suffix", &n.suffix),
+                ("birthday", &c.birthday),
+                ("connected", &c.connected_on),
+            ] {
+                if let Some(v) = v {
+                    let _ = write!(s, " {k}={v}");
+                }
+            }
+            let labeled = |l: &crate::model::Labeled| match &l.label {
+                Some(label) => format!("{}({label})", l.value),
+                None => l.value.clone(),
+            };
+            for (k, list) in [
+                ("emails", &c.emails),
+                ("phones", &c.phones),
+                ("urls", &c.urls),
+                ("socials", &c.socials),
+            ] {
+                if !list.is_empty() {
+                    let items: Vec<String> = list.iter().map(labeled).collect();
+                    let _ = write!(s, " {k}={}", items.join(";"));
+                }
+            }
+            for o in &c.orgs {
+                let _ = write!(s, " org={}", o.name);
+                if let Some(d) = &o.department {
+                    let _ = write!(s, "/{d}");
+                }
+            }
+            for t in &c.titles {
+                let _ = write!(s, " title={t}");
+            }
+            for note in &c.notes {
+                let _ = write!(s, " note={note}");
+            }
+            for a in &c.addresses {
+                let parts: Vec<&str> = [
+                    &a.street, &a.extended, &a.postcode, &a.city, &a.region, &a.country,
+                    &a.po_box, &a.formatted,
+                ]
+                .into_iter()
+                .flatten()
+                .map(String::as_str)
+                .collect();
+                let _ = write!(s, " addr[{}]={}", a.label.as_deref().unwrap_or(""), parts.join("|"));
+            }
+            for (h, v) in &c.extra {
+                let _ = write!(s, " extra[{h}]={v}");
+            }
+            let _ = write!(s, " raw={:?}\n", c.raw);
+        }
+        for d in &read.diagnostics {
+            let _ = writeln!(s, "! {:?} {d}", d.severity);
+        }
+        s
+    }
+
+    /// (what, file text, --csv-map, expected digest)
+    const READ: &[(&str, &str, &[(&str, &str)], &str)] = &[
+        (
+            "tussenvoegsel joins the family name",
+            "Voornaam;Tussenvoegsel;Achternaam;E-mailadres\nJan;van der;Berg;jan@voorbeeld.nl\n",
+            &[],
+            "csv:generic\n1@2 given=Jan family=van der Berg emails=jan@voorbeeld.nl raw=\"Jan;van der;Berg;jan@voorbeeld.nl\"\n",
+        ),
+        (
+            "lines count from the row's first byte after CRLF and blank lines",
+            "Naam,Email\r\n\r\nJan,j@x.nl\r\nPiet,p@x.nl\r\n",
+            &[],
+            "csv:generic\n1@3 full=Jan emails=j@x.nl raw=\"Jan,j@x.nl\"\n2@4 full=Piet emails=p@x.nl raw=\"Piet,p@x.nl\"\n",
+        ),
+        (
+            "a short row is rejected, the next one read",
+            "Naam,Email,Tel\nJan,j@x.nl\nPiet,p@x.nl,06-12345678\n",
+            &[],
+            "csv:generic\n2@3 full=Piet emails=p@x.nl phones=06-12345678 raw=\"Piet,p@x.nl,06-12345678\"\n! RecordRejected t.csv:2 (record 1): expected 3 fields, found 2\n",
+        ),
+        (
+            "surplus empty fields are repaired, surplus values are not",
+            "Naam,Email\nJan,j@x.nl,,\nPiet,p@x.nl,extra\n",
+            &[],
+            "csv:generic\n1@2 full=Jan emails=j@x.nl raw=\"Jan,j@x.nl,,\"\n! RecordRejected t.csv:3 (record 2): expected 2 fields, found 3\n",
+        ),
+        (
+            "a row wrapped whole in quotes is parsed from its content",
+            "Naam,Email\n\"Jan,j@x.nl\"\n",
+            &[],
+            "csv:generic\n1@2 full=Jan emails=j@x.nl raw=\"\\\"Jan,j@x.nl\\\"\"\n",
+        ),
+        (
+            "an unclosed quote rejects its line and reading resumes",
+            "Naam,Email\nJan,\"j@x.nl\nPiet,p@x.nl\n",
+            &[],
+            "csv:generic\n2@3 full=Piet emails=p@x.nl raw=\"Piet,p@x.nl\"\n! RecordRejected t.csv:2 (record 1): unbalanced quote: a quoted field opened on this line runs over 2 lines (expected 2 fields, found 2); reading resumes on the next line\n",
+        ),
+        (
+            "a row with nothing in it is rejected",
+            "Naam,Email\n , \n",
+            &[],
+            "csv:generic\n! RecordRejected t.csv:2 (record 1): row carries no name, e-mail, phone, organisation or profile\n",
+        ),
+        (
+            "--csv-map names an unknown column",
+            "Kleur,Maat\nrood,L\n",
+            &[("kleur", "full-name")],
+            "csv:generic\n1@2 full=rood extra[Maat]=L raw=\"rood,L\"\n",
+        ),
+        (
+            "--csv-map overrides a flavour's mapping",
+            "First Name,Last Name,URL,Email Address,Company,Position,Connected On\nJan,Berg,u,j@x.nl,Acme,CEO,09 Oct 2024\n",
+            &[("Position", "extra")],
+            "csv:linkedin\n1@2 given=Jan family=Berg connected=09 Oct 2024 emails=j@x.nl urls=u(linkedin) org=Acme extra[Position]=CEO raw=\"Jan,Berg,u,j@x.nl,Acme,CEO,09 Oct 2024\"\n",
+        ),
+        (
+            "no recognisable column rejects the file",
+            "Kleur,Maat\nrood,L\n",
+            &[],
+            "csv:generic\n! FileRejected t.csv: no column recognised as a name, e-mail, phone, organisation or profile (header: \"Kleur\", \"Maat\"); name the columns with --csv-map, e.g. --csv-map \"Kleur=full-name\"\n",
+        ),
+        (
+            "a second value for a single field goes to extra",
+            "Naam,Volledige naam,Email\nJan Berg,J. van den Berg,j@x.nl\n",
+            &[],
+            "csv:generic\n1@2 full=Jan Berg emails=j@x.nl extra[Volledige naam]=J. van den Berg raw=\"Jan Berg,J. van den Berg,j@x.nl\"\n",
+        ),
+        (
+            "street and house number join in the file's column order",
+            "Naam,Straat,Huisnummer,Postcode,Plaats\nJan,Oudegracht,12,3511 AB,Utrecht\n",
+            &[],
+            "csv:generic\n1@2 full=Jan addr[]=Oudegracht 12|3511 AB|Utrecht raw=\"Jan,Oudegracht,12,3511 AB,Utrecht\"\n",
+        ),
+        (
+            "an address column alone is a one-string address",
+            "Naam\tAdres\nJan\tOudegracht 12, 3511 AB Utrecht\n",
+            &[],
+            "csv:generic\n1@2 full=Jan addr[]=Oudegracht 12, 3511 AB Utrecht raw=\"Jan\\tOudegracht 12, 3511 AB Utrecht\"\n",
+        ),
+        (
+            "invitations keep the other party",
+            "From,To,Sent At,Message,Direction\nJan Berg,Ik Zelf,\"10/3/26, 9:14 AM\",Leuk je te spreken op het congres,INCOMING\nIk Zelf,Piet Smit,\"10/4/26, 8:00 AM\",,OUTGOING\nA,B,C,D,SIDEWAYS\n",
+            &[],
+            "csv:linkedin-invitations\n1@2 full=Jan Berg connected=10/3/26, 9:14 AM note=Leuk je te spreken op het congres extra[To]=Ik Zelf extra[Direction]=INCOMING raw=\"Jan Berg,Ik Zelf,\\\"10/3/26, 9:14 AM\\\",Leuk je te spreken op het congres,INCOMING\"\n2@3 full=Piet Smit connected=10/4/26, 8:00 AM extra[From]=Ik Zelf extra[Direction]=OUTGOING raw=\"Ik Zelf,Piet Smit,\\\"10/4/26, 8:00 AM\\\",,OUTGOING\"\n! RecordRejected t.csv:4 (record 3): direction \"SIDEWAYS\" is neither INCOMING nor OUTGOING\n",
+        ),
+        (
+            "a header without rows is a warning",
+            "Naam,Email\r\n",
+            &[],
+            "csv:generic\n! Warning t.csv:1: header row found, but no data rows\n",
+        ),
+        (
+            "an empty file is rejected",
+            " \r\n",
+            &[],
+            "csv:generic\n! FileRejected t.csv: empty file: no header row and no data\n",
+        ),
+    ];
+
+    #[test]
+    fn reads_rows() {
+        for (what, text, map, want) in READ {
+            let opts = ReadOptions {
+                csv_map: map
+                    .iter()
+                    .map(|(h, f)| ((*h).to_owned(), (*f).to_owned()))
+                    .collect(),
+            };
+            let got = digest(&read("t.csv", text.as_bytes(), &opts));
+            assert_eq!(got, *want, "case: {what}");
+        }
+    }
 }
