@@ -167,11 +167,25 @@ pub(super) fn skip_terminators(text: &str, mut at: usize) -> usize {
 
 /// 1-based line of a byte offset.
 pub(super) fn line_of(text: &str, at: usize) -> u32 {
-    let n = text.as_bytes()[..at.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count();
+    let n = breaks(text.as_bytes(), 0, at);
     u32::try_from(n + 1).unwrap_or(u32::MAX)
+}
+
+/// Line breaks in `bytes[from..to]`: LF, CRLF, and a lone CR (the csv crate ends records at a
+/// lone CR too, and Excel's "CSV (Macintosh)" writes nothing else).
+pub(super) fn breaks(bytes: &[u8], from: usize, to: usize) -> usize {
+    let to = to.min(bytes.len());
+    (from.min(to)..to)
+        .filter(|&i| bytes[i] == b'\n' || (bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+        .count()
+}
+
+/// Byte offset of the first line break at or after `at` (the end of that line).
+pub(super) fn line_end(text: &str, at: usize) -> usize {
+    text.as_bytes()[at.min(text.len())..]
+        .iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+        .map_or(text.len(), |i| at + i)
 }
 
 #[cfg(test)]
@@ -235,6 +249,20 @@ mod tests {
             assert_eq!(h.line, *line, "case {text:?}");
             let got: Vec<&str> = h.names.iter().map(|n| n.original.as_str()).collect();
             assert_eq!(got.join("|"), *names, "case {text:?}");
+        }
+    }
+
+    #[test]
+    fn counts_lf_crlf_and_lone_cr() {
+        const CASES: &[(&str, u32)] = &[
+            ("a\nb\nX", 3),
+            ("a\r\nb\r\nX", 3),
+            ("a\rb\rX", 3),
+            ("a\r\n\rX", 3),
+        ];
+        for (text, line) in CASES {
+            let at = text.find('X').expect("marker");
+            assert_eq!(line_of(text, at), *line, "case {text:?}");
         }
     }
 

@@ -262,10 +262,7 @@ impl Lines<'_> {
     fn line_at(&mut self, offset: usize) -> u32 {
         let offset = offset.min(self.bytes.len());
         if offset > self.at {
-            let n = self.bytes[self.at..offset]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count();
+            let n = header::breaks(self.bytes, self.at, offset);
             self.line = self
                 .line
                 .saturating_add(u32::try_from(n).unwrap_or(u32::MAX));
@@ -305,14 +302,14 @@ impl Rows<'_> {
                     Err(err) => {
                         // Cannot happen on text that is valid UTF-8 already; never stop on it.
                         record += 1;
-                        let line_end = self.line_end(start);
+                        let line_end = header::line_end(self.text, start);
                         let source = self.source(record, lines.line_at(start));
                         out.reject(
                             source,
                             &self.text[start..line_end],
                             format!("unreadable row: {err}"),
                         );
-                        base = (line_end + 1).max(end);
+                        base = line_end.max(end).max(base + 1);
                         continue 'restart;
                     }
                 }
@@ -326,7 +323,8 @@ impl Rows<'_> {
                     Flow::Next => {}
                     Flow::Resume => {
                         // Reject only the line that opened the quote; read on from the next.
-                        base = self.line_end(start) + 1;
+                        // `start` is never a line break, so this always moves forward.
+                        base = header::line_end(self.text, start);
                         continue 'restart;
                     }
                 }
@@ -342,13 +340,6 @@ impl Rows<'_> {
             record,
             line: Some(line),
         }
-    }
-
-    /// Byte offset of the end of the line that starts at or contains `at` (before its `\n`).
-    fn line_end(&self, at: usize) -> usize {
-        self.text[at..]
-            .find('\n')
-            .map_or(self.text.len(), |i| at + i)
     }
 
     /// One row: check its shape, build the contact, or reject it.
@@ -371,24 +362,27 @@ impl Rows<'_> {
                 row = &unwrapped;
             }
         }
-        let multi_line = raw.contains('\n');
+        // A quote that opens and never closes swallows the lines after it: the record then
+        // spans lines and holds an odd number of quote characters (closed quoted fields hold
+        // an even number, doubled quotes included).
+        let multi_line = raw.contains(['\n', '\r']);
         let odd_quotes = raw.bytes().filter(|&b| b == b'"').count() % 2 == 1;
-        if !self.shape_ok(row) || (multi_line && odd_quotes) {
-            if multi_line {
-                let first = raw.lines().next().unwrap_or(raw);
-                out.reject(
-                    source,
-                    first,
-                    format!(
-                        "unbalanced quote: a quoted field opened on this line runs over {} lines \
-                         (expected {} fields, found {}); reading resumes on the next line",
-                        raw.lines().count(),
-                        plan.width,
-                        row.len()
-                    ),
-                );
-                return Flow::Resume;
-            }
+        if multi_line && odd_quotes {
+            let first = &raw[..header::line_end(raw, 0)];
+            let spans = header::breaks(raw.as_bytes(), 0, raw.len()) + 1;
+            out.reject(
+                source,
+                first,
+                format!(
+                    "unbalanced quote: a quoted field opened on this line runs over {spans} lines \
+                     (expected {} fields, found {}); reading resumes on the next line",
+                    plan.width,
+                    row.len()
+                ),
+            );
+            return Flow::Resume;
+        }
+        if !self.shape_ok(row) {
             out.reject(
                 source,
                 raw,
@@ -481,15 +475,30 @@ mod tests {
     }
 
     const SNIFF: &[(&[u8], bool)] = &[
-        (b"First Name,Middle Name,Last Name,E-mail 1 - Label,E-mail 1 - Value\n", true),
+        (
+            b"First Name,Middle Name,Last Name,E-mail 1 - Label,E-mail 1 - Value\n",
+            true,
+        ),
         (b"Naam;E-mailadres\r\nJan;jan@voorbeeld.nl\r\n", true),
-        (b"Notes:\n\"When exporting, you may.\"\n\nFirst Name,Last Name,URL\n", true),
-        (b"\xFF\xFEN\x00a\x00a\x00m\x00,\x00E\x00m\x00a\x00i\x00l\x00\n\x00", true),
+        (
+            b"Notes:\n\"When exporting, you may.\"\n\nFirst Name,Last Name,URL\n",
+            true,
+        ),
+        (
+            b"\xFF\xFEN\x00a\x00a\x00m\x00,\x00E\x00m\x00a\x00i\x00l\x00\n\x00",
+            true,
+        ),
         (b"Kleur,Maat\nrood,L\n", true),
         (b"Kleur,Maat\nrood\n", false),
         (b"Some prose, with a comma.\nAnd a second line.\n", false),
-        (b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Jan\r\nEND:VCARD\r\n", false),
-        (b"{\"friends_v2\":[{\"name\":\"A, B\",\"timestamp\":1}]}", false),
+        (
+            b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Jan\r\nEND:VCARD\r\n",
+            false,
+        ),
+        (
+            b"{\"friends_v2\":[{\"name\":\"A, B\",\"timestamp\":1}]}",
+            false,
+        ),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", false),
         (b"", false),
         (b"email\njan@voorbeeld.nl\n", false),
@@ -498,7 +507,12 @@ mod tests {
     #[test]
     fn sniffs_tables_only() {
         for (bytes, want) in SNIFF {
-            assert_eq!(sniff(bytes), *want, "case {:?}", String::from_utf8_lossy(bytes));
+            assert_eq!(
+                sniff(bytes),
+                *want,
+                "case {:?}",
+                String::from_utf8_lossy(bytes)
+            );
         }
     }
 
@@ -551,14 +565,25 @@ mod tests {
             }
             for a in &c.addresses {
                 let parts: Vec<&str> = [
-                    &a.street, &a.extended, &a.postcode, &a.city, &a.region, &a.country,
-                    &a.po_box, &a.formatted,
+                    &a.street,
+                    &a.extended,
+                    &a.postcode,
+                    &a.city,
+                    &a.region,
+                    &a.country,
+                    &a.po_box,
+                    &a.formatted,
                 ]
                 .into_iter()
                 .flatten()
                 .map(String::as_str)
                 .collect();
-                let _ = write!(s, " addr[{}]={}", a.label.as_deref().unwrap_or(""), parts.join("|"));
+                let _ = write!(
+                    s,
+                    " addr[{}]={}",
+                    a.label.as_deref().unwrap_or(""),
+                    parts.join("|")
+                );
             }
             for (h, v) in &c.extra {
                 let _ = write!(s, " extra[{h}]={v}");
