@@ -14,12 +14,14 @@
 //! from Outlook, which writes the Windows ANSI code page, Windows-1252 for Dutch.
 
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, WINDOWS_1252};
+use std::borrow::Cow;
 
 /// The decoded text of one file.
 #[derive(Debug)]
-pub(super) struct Decoded {
-    /// The text, without a byte-order mark.
-    pub text: String,
+pub(super) struct Decoded<'a> {
+    /// The text, without a byte-order mark; borrowed when the bytes were UTF-8 already (the
+    /// common case: no copy of a large export).
+    pub text: Cow<'a, str>,
     /// `UTF-8`, `UTF-16LE`, `UTF-16BE`, `windows-1252`.
     pub encoding: &'static str,
     /// 1-based lines where invalid UTF-8 bytes were read as Windows-1252, with those bytes.
@@ -28,7 +30,7 @@ pub(super) struct Decoded {
 
 /// Decode a whole file (or, for sniffing, its first few KiB: an incomplete UTF-8 sequence at the
 /// very end is then dropped rather than repaired).
-pub(super) fn decode(bytes: &[u8]) -> Decoded {
+pub(super) fn decode(bytes: &[u8]) -> Decoded<'_> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return decode_utf8(rest);
     }
@@ -53,19 +55,19 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
     }
 }
 
-fn decode_utf16(bytes: &[u8], enc: &'static Encoding) -> Decoded {
+fn decode_utf16(bytes: &[u8], enc: &'static Encoding) -> Decoded<'static> {
     let (text, _) = enc.decode_without_bom_handling(bytes);
     Decoded {
-        text: text.into_owned(),
+        text: Cow::Owned(text.into_owned()),
         encoding: enc.name(),
         repaired: Vec::new(),
     }
 }
 
-fn decode_utf8(bytes: &[u8]) -> Decoded {
+fn decode_utf8(bytes: &[u8]) -> Decoded<'_> {
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Decoded {
-            text: text.to_owned(),
+            text: Cow::Borrowed(text),
             encoding: "UTF-8",
             repaired: Vec::new(),
         };
@@ -76,7 +78,7 @@ fn decode_utf8(bytes: &[u8]) -> Decoded {
     if valid_multibyte == 0 || valid_multibyte < invalid {
         let (text, _) = WINDOWS_1252.decode_without_bom_handling(bytes);
         return Decoded {
-            text: text.into_owned(),
+            text: Cow::Owned(text.into_owned()),
             encoding: WINDOWS_1252.name(),
             repaired: Vec::new(),
         };
@@ -110,7 +112,7 @@ fn census(mut bytes: &[u8]) -> (usize, usize) {
 }
 
 /// UTF-8 with the invalid bytes read as Windows-1252, one repair entry per affected line.
-fn mixed(mut bytes: &[u8]) -> Decoded {
+fn mixed(mut bytes: &[u8]) -> Decoded<'static> {
     let mut text = String::with_capacity(bytes.len() + 16);
     let mut repaired: Vec<(u32, Vec<u8>)> = Vec::new();
     let mut line: u32 = 1;
@@ -128,7 +130,8 @@ fn mixed(mut bytes: &[u8]) -> Decoded {
         if len == 0 {
             break;
         }
-        line += count_newlines(&text.as_bytes()[counted..]);
+        let n = super::header::breaks(text.as_bytes(), counted, text.len());
+        line = line.saturating_add(u32::try_from(n).unwrap_or(u32::MAX));
         counted = text.len();
         let (invalid, rest) = bad.split_at(len);
         let (fixed, _) = WINDOWS_1252.decode_without_bom_handling(invalid);
@@ -140,15 +143,10 @@ fn mixed(mut bytes: &[u8]) -> Decoded {
         bytes = rest;
     }
     Decoded {
-        text,
+        text: Cow::Owned(text),
         encoding: "UTF-8",
         repaired,
     }
-}
-
-fn count_newlines(bytes: &[u8]) -> u32 {
-    let n = bytes.iter().filter(|&&b| b == b'\n').count();
-    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// Whether decoded text looks like binary data rather than a table: a NUL, or more than 1 in

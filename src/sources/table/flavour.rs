@@ -483,7 +483,10 @@ mod tests {
         }
     }
 
-    const GROUPS: &[(&str, Option<(&str, u16, &str)>)] = &[
+    /// (spaced header, expected (group, number, part))
+    type GroupCase = (&'static str, Option<(&'static str, u16, &'static str)>);
+
+    const GROUPS: &[GroupCase] = &[
         ("e mail 1 value", Some(("email", 1, "value"))),
         (
             "address 12 postal code",

@@ -83,7 +83,8 @@ pub(super) struct Header {
 /// Look for the header among the first records. `None` when the text has no record at all.
 pub(super) fn find(text: &str, known: &dyn Fn(&HeaderName) -> bool) -> Option<Header> {
     // Ordered by: more known names, then the earlier row, then more fields.
-    let mut best: Option<((usize, Reverse<u32>, usize), Header)> = None;
+    type Rank = (usize, Reverse<u32>, usize);
+    let mut best: Option<(Rank, Header)> = None;
     for delimiter in DELIMITERS {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)

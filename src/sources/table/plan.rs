@@ -422,6 +422,23 @@ fn clean_label(v: &str) -> Option<String> {
     (!v.is_empty()).then(|| v.to_owned())
 }
 
+/// The values of one cell: itself, or its ` ::: `-separated parts (blank parts skipped).
+enum Values<'v> {
+    One(Option<&'v str>),
+    Many(std::str::Split<'v, &'static str>),
+}
+
+impl<'v> Iterator for Values<'v> {
+    type Item = &'v str;
+
+    fn next(&mut self) -> Option<&'v str> {
+        match self {
+            Values::One(v) => v.take(),
+            Values::Many(parts) => parts.map(str::trim).find(|p| !p.is_empty()),
+        }
+    }
+}
+
 struct Builder<'a> {
     plan: &'a Plan,
     row: &'a csv::StringRecord,
@@ -443,14 +460,11 @@ impl<'a> Builder<'a> {
     }
 
     /// Split a Google multi-value cell; other flavours never do.
-    fn values<'v>(&self, v: &'v str) -> Vec<&'v str> {
+    fn values<'v>(&self, v: &'v str) -> Values<'v> {
         if self.plan.split_multi && v.contains(MULTI) {
-            v.split(MULTI)
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .collect()
+            Values::Many(v.split(MULTI))
         } else {
-            vec![v]
+            Values::One(Some(v))
         }
     }
 
@@ -611,9 +625,6 @@ impl<'a> Builder<'a> {
         let plan = self.plan;
         for group in &plan.addrs {
             let mut a = RawAddress::default();
-            let mut street: Vec<&str> = Vec::new();
-            let mut extended: Vec<&str> = Vec::new();
-            let mut formatted: Vec<&str> = Vec::new();
             let mut any = false;
             for &(part, col) in &group.parts {
                 let v = self.cell(col);
@@ -621,42 +632,45 @@ impl<'a> Builder<'a> {
                     continue;
                 }
                 any = true;
-                let slot = match part {
+                // Parts the model has one place for are joined in the file's column order.
+                let (slot, sep) = match part {
                     AddrPart::Street | AddrPart::HouseNumber | AddrPart::HouseNumberSuffix => {
-                        street.push(v);
+                        (&mut a.street, " ")
+                    }
+                    AddrPart::Address if group.address_is_street => (&mut a.street, " "),
+                    AddrPart::Address | AddrPart::Formatted => (&mut a.formatted, "\n"),
+                    AddrPart::Extended => (&mut a.extended, ", "),
+                    AddrPart::PoBox
+                    | AddrPart::City
+                    | AddrPart::Region
+                    | AddrPart::Postcode
+                    | AddrPart::Country => {
+                        let slot = match part {
+                            AddrPart::PoBox => &mut a.po_box,
+                            AddrPart::City => &mut a.city,
+                            AddrPart::Region => &mut a.region,
+                            AddrPart::Postcode => &mut a.postcode,
+                            _ => &mut a.country,
+                        };
+                        match slot {
+                            None => *slot = Some(v.to_owned()),
+                            Some(_) => self.extra.push((col, v.to_owned())),
+                        }
                         continue;
                     }
-                    AddrPart::Address if group.address_is_street => {
-                        street.push(v);
-                        continue;
-                    }
-                    AddrPart::Address | AddrPart::Formatted => {
-                        formatted.push(v);
-                        continue;
-                    }
-                    AddrPart::Extended => {
-                        extended.push(v);
-                        continue;
-                    }
-                    AddrPart::PoBox => &mut a.po_box,
-                    AddrPart::City => &mut a.city,
-                    AddrPart::Region => &mut a.region,
-                    AddrPart::Postcode => &mut a.postcode,
-                    AddrPart::Country => &mut a.country,
                     AddrPart::Label => continue,
                 };
                 match slot {
                     None => *slot = Some(v.to_owned()),
-                    Some(_) => self.extra.push((col, v.to_owned())),
+                    Some(joined) => {
+                        joined.push_str(sep);
+                        joined.push_str(v);
+                    }
                 }
             }
             if !any {
                 continue;
             }
-            let join = |parts: Vec<&str>, sep: &str| (!parts.is_empty()).then(|| parts.join(sep));
-            a.street = join(street, " ");
-            a.extended = join(extended, ", ");
-            a.formatted = join(formatted, "\n");
             a.label = group
                 .label
                 .map(str::to_owned)
