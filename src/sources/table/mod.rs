@@ -113,8 +113,9 @@ pub fn parse_csv_map(arg: &str) -> Result<Vec<(String, String)>, String> {
                 Field::names().join(", ")
             ));
         };
-        let key = header::fold(header);
-        if pairs.iter().any(|(h, _)| header::fold(h) == key) {
+        // Compared the way `read` matches headers: case, accents and punctuation ignored.
+        let key = HeaderName::new(header).compact;
+        if pairs.iter().any(|(h, _)| HeaderName::new(h).compact == key) {
             return Err(format!("--csv-map: column \"{header}\" is mapped twice"));
         }
         pairs.push((header.to_owned(), parsed.name().to_owned()));
