@@ -75,8 +75,11 @@ fn ensure_single_threaded_openmp() {
     if std::env::var_os("OMP_THREAD_LIMIT").is_none() {
         use std::os::unix::process::CommandExt;
         if let Ok(exe) = std::env::current_exe() {
-            let err = std::process::Command::new(exe)
-                .args(std::env::args_os().skip(1))
+            let mut args = std::env::args_os();
+            let arg0 = args.next().unwrap_or_else(|| exe.clone().into_os_string());
+            let err = std::process::Command::new(&exe)
+                .arg0(arg0)
+                .args(args)
                 .env("OMP_THREAD_LIMIT", "1")
                 .exec();
             // Only reached when exec failed: carry on in this process, slower but correct.
