@@ -82,9 +82,36 @@ pub fn write(format: Format, persons: &[Person], out: &mut impl io::Write) -> io
     }
 }
 
+/// Text fit for a vCard property or a CSV cell: CR and CRLF become LF, and other control
+/// characters (NUL, BEL, C1 controls, …) are dropped; TAB stays. RFC 6350 allows no controls in
+/// values, and a bare CR or a NUL in a CSV cell breaks spreadsheet imports. JSON needs none of
+/// this: it escapes every control character losslessly.
+pub fn clean(s: &str) -> String {
+    let unified = s.replace("\r\n", "\n").replace('\r', "\n");
+    unified
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clean_drops_controls_and_unifies_line_ends() {
+        const CASES: &[(&str, &str)] = &[
+            ("a\r\nb", "a\nb"),
+            ("a\rb", "a\nb"),
+            ("a\r\r\nb", "a\n\nb"),
+            ("a\u{0}b\u{7}c\u{85}d\u{7f}", "abcd"),
+            ("tab\there", "tab\there"),
+            ("Zoë\n", "Zoë\n"),
+        ];
+        for (input, want) in CASES {
+            assert_eq!(clean(input), *want, "case {input:?}");
+        }
+    }
 
     #[test]
     fn format_names_parse_back() {

@@ -17,9 +17,11 @@
 //! written the way Google exports it, `   1-MM-DD` (year 1, padded), because `--MM-DD` would
 //! trip the formula guard below.
 //!
-//! Every cell passes the formula-injection guard of DESIGN.md: a cell that starts with `=` or
-//! `@`, or with `+`/`-` followed by anything but a digit, gets a leading `'`. An E.164 number
-//! such as `+31612345678` (and `-2+3`) is written as it is.
+//! Every cell is cleaned first (CR and CRLF inside a cell become LF, other control characters
+//! are dropped; see [`super::clean`]) and then passes the formula-injection guard of
+//! DESIGN.md: a cell that starts with `=` or `@`, or with `+`/`-` followed by anything but a
+//! digit, gets a leading `'`. An E.164 number such as `+31612345678` (and `-2+3`) is written
+//! as it is.
 //!
 //! Not written: photos, `Labels` (groups), encounters, provenance, other names and birthdays
 //! than the shown ones (Google's layout has one name and one birthday).
@@ -122,7 +124,7 @@ pub fn write(persons: &[Person], out: &mut impl io::Write) -> io::Result<()> {
     for m in &merged {
         let row: Vec<String> = row(m, &widths)
             .into_iter()
-            .map(|cell| guard(&cell).into_owned())
+            .map(|cell| guard(&super::clean(&cell)).into_owned())
             .collect();
         w.write_record(&row)?;
     }

@@ -72,20 +72,25 @@ pub fn card(m: &Merged) -> Vcard {
     }
     for p in m.provenance_of(Field::Name) {
         if let Item::Text(other) = &p.value {
-            if Some(other) != n.full.as_ref() {
+            if Some(other) != n.full.as_ref() && shows(other) {
                 card.extensions.push(extension("X-NETWERK-NAME", other));
             }
         }
     }
 
-    card.nickname = m.nicknames.iter().map(|v| plain(v, None)).collect();
+    card.nickname = m
+        .nicknames
+        .iter()
+        .filter(|v| shows(v))
+        .map(|v| plain(v, None))
+        .collect();
 
-    if let Some(b) = &m.birthday {
+    if let Some(b) = m.birthday.as_ref().filter(|b| shows(b)) {
         card.bday = Some(birthday(b));
     }
     for p in m.provenance_of(Field::Birthday) {
         if let Item::Text(other) = &p.value {
-            if Some(other) != m.birthday.as_ref() {
+            if Some(other) != m.birthday.as_ref() && shows(other) {
                 card.extensions.push(extension("X-NETWERK-BDAY", other));
             }
         }
@@ -93,6 +98,9 @@ pub fn card(m: &Merged) -> Vcard {
 
     let urls: Vec<&Provenance> = m.provenance_of(Field::Urls).collect();
     for (i, url) in m.urls.iter().enumerate() {
+        if !shows(url) {
+            continue;
+        }
         let types = urls.get(i).map(|p| types(m, p, false)).unwrap_or_default();
         match uri(url) {
             Some(value) => card.url.push(UriProperty {
@@ -133,13 +141,18 @@ pub fn card(m: &Merged) -> Vcard {
         });
     }
 
-    card.title = m.titles.iter().map(|v| plain(v, None)).collect();
+    card.title = m
+        .titles
+        .iter()
+        .filter(|v| shows(v))
+        .map(|v| plain(v, None))
+        .collect();
 
-    for org in &m.orgs {
+    for org in m.orgs.iter().filter(|o| shows(o)) {
         let departments: Vec<&str> = m
             .departments
             .iter()
-            .filter(|d| &d.org == org)
+            .filter(|d| &d.org == org && shows(&d.name))
             .map(|d| d.name.as_str())
             .collect();
         if departments.is_empty() {
@@ -156,12 +169,18 @@ pub fn card(m: &Merged) -> Vcard {
 
     let phones: Vec<&Provenance> = m.provenance_of(Field::Phones).collect();
     for (i, phone) in m.phones.iter().enumerate() {
+        if !shows(phone) {
+            continue;
+        }
         let types = phones.get(i).map(|p| types(m, p, true)).unwrap_or_default();
         card.tel.push(telephone(phone, types));
     }
 
     let emails: Vec<&Provenance> = m.provenance_of(Field::Emails).collect();
     for (i, email) in m.emails.iter().enumerate() {
+        if !shows(email) {
+            continue;
+        }
         let types = emails
             .get(i)
             .map(|p| types(m, p, false))
@@ -169,7 +188,12 @@ pub fn card(m: &Merged) -> Vcard {
         card.email.push(plain(email, params(None, types)));
     }
 
-    card.note = m.notes.iter().map(|v| plain(v, None)).collect();
+    card.note = m
+        .notes
+        .iter()
+        .filter(|v| shows(v))
+        .map(|v| plain(v, None))
+        .collect();
 
     card.uid = Some(TextOrUriProperty::Text(plain(
         &m.id,
@@ -178,6 +202,9 @@ pub fn card(m: &Merged) -> Vcard {
 
     let socials: Vec<&Provenance> = m.provenance_of(Field::Socials).collect();
     for (i, social) in m.socials.iter().enumerate() {
+        if !shows(social) {
+            continue;
+        }
         let mut prop = extension("X-SOCIALPROFILE", social);
         if let Some(kind) = socials
             .get(i)
@@ -213,19 +240,21 @@ fn formatted_name(m: &Merged) -> String {
         .chain(m.orgs.first())
         .chain(m.phones.first())
         .chain(m.nicknames.first())
-        .find(|v| !v.trim().is_empty())
+        .find(|v| shows(v))
         .cloned()
         .unwrap_or_else(|| m.id.clone())
 }
 
-/// Text fit for a vCard value: CR and CRLF become LF (which vcard4 escapes as `\n`), other
-/// control characters are dropped (vcard4 would write them raw, and its parser rejects them).
-pub(crate) fn text(s: &str) -> String {
-    let unified = s.replace("\r\n", "\n").replace('\r', "\n");
-    unified
-        .chars()
-        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
-        .collect()
+/// Text fit for a vCard value: see [`super::clean`]. vcard4 escapes the LF as `\n`; it would
+/// write a CR or another control raw, and its own parser rejects them.
+fn text(s: &str) -> String {
+    super::clean(s)
+}
+
+/// Whether a value has anything left to write once cleaned (a value of control characters
+/// only would become an empty property).
+fn shows(value: &str) -> bool {
+    !text(value).trim().is_empty()
 }
 
 fn plain(value: &str, parameters: Option<Parameters>) -> TextProperty {
@@ -437,19 +466,6 @@ mod tests {
                 .map(|t| t.to_string())
                 .collect();
             assert_eq!(got.join(","), *want, "case {label:?}");
-        }
-    }
-
-    #[test]
-    fn text_drops_controls_and_unifies_line_ends() {
-        const CASES: &[(&str, &str)] = &[
-            ("a\r\nb", "a\nb"),
-            ("a\rb", "a\nb"),
-            ("a\u{0}b\u{7}c\u{85}d", "abcd"),
-            ("tab\there", "tab\there"),
-        ];
-        for (input, want) in CASES {
-            assert_eq!(text(input), *want, "case {input:?}");
         }
     }
 
