@@ -1,7 +1,8 @@
 //! vCard 4.0 export (RFC 6350), written with the `vcard4` crate.
 //!
 //! In: persons. Out: one card per person, in the given order, CRLF line ends, lines folded at
-//! 75 octets. Every merged value becomes a property:
+//! 75 octets but never inside a character or a backslash escape (see `refold`). Every merged
+//! value becomes a property:
 //!
 //! | merged            | property                                                        |
 //! |-------------------|-----------------------------------------------------------------|
@@ -47,9 +48,41 @@ use crate::model::Person;
 /// Write one vCard 4.0 per person.
 pub fn write(persons: &[Person], out: &mut impl io::Write) -> io::Result<()> {
     for person in persons {
-        write!(out, "{}", card(&merge(person)))?;
+        out.write_all(refold(&card(&merge(person)).to_string()).as_bytes())?;
     }
     Ok(())
+}
+
+/// Fold the content lines of a card that vcard4 wrote again, at 75 octets, never inside a
+/// character or a backslash escape.
+///
+/// vcard4 folds between any two graphemes, so `\n` can become `\` CRLF SPACE `n`. RFC 6350
+/// §3.2 allows that (lines are unfolded before escapes are read), but readers that unescape
+/// before unfolding — vcard4's own parser among them (measured: a LF at octet 75 of a NOTE came
+/// back as a backslash and an `n`) — then read a different value. Every `\r\n ` in vcard4's
+/// output is a fold, because values hold no raw line ends (they are escaped or cleaned away).
+fn refold(card: &str) -> String {
+    const LIMIT: usize = 75;
+    let unfolded = card.replace("\r\n ", "");
+    let mut out = String::with_capacity(card.len());
+    for line in unfolded.split_terminator("\r\n") {
+        let mut len = 0;
+        let mut chars = line.chars();
+        while let Some(c) = chars.next() {
+            // A backslash always starts an escape in what vcard4 writes: keep the pair.
+            let pair = if c == '\\' { chars.next() } else { None };
+            let n = c.len_utf8() + pair.map_or(0, char::len_utf8);
+            if len + n > LIMIT {
+                out.push_str("\r\n ");
+                len = 1;
+            }
+            out.push(c);
+            out.extend(pair);
+            len += n;
+        }
+        out.push_str("\r\n");
+    }
+    out
 }
 
 /// The card for one merged person.
@@ -432,6 +465,34 @@ fn month_day(value: &str) -> Option<(u8, u8)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refold_keeps_escapes_and_characters_whole() {
+        // (logical line, the physical lines it must become)
+        let long_escape = format!("NOTE:{}\\nX", "a".repeat(69));
+        let long_char = format!("NOTE:{}éé", "a".repeat(68));
+        let cases: Vec<(&str, Vec<String>)> = vec![
+            ("FN:Jan", vec!["FN:Jan".into()]),
+            (
+                &long_escape,
+                vec![format!("NOTE:{}", "a".repeat(69)), " \\nX".into()],
+            ),
+            (
+                &long_char,
+                // 73 octets + a 2-octet é fill the line; the next é may not be split.
+                vec![format!("NOTE:{}é", "a".repeat(68)), " é".into()],
+            ),
+        ];
+        for (line, want) in cases {
+            // Fold it the way vcard4 might first: after 75 octets, inside the escape.
+            let input = format!("{line}\r\n");
+            let got = refold(&input);
+            let lines: Vec<&str> = got.split_terminator("\r\n").collect();
+            assert_eq!(lines, want, "case {line:?}");
+            assert!(lines.iter().all(|l| l.len() <= 75), "case {line:?}");
+            assert_eq!(refold(&got), got, "case {line:?}: refolding is stable");
+        }
+    }
 
     #[test]
     fn birthdays() {
