@@ -7,7 +7,8 @@
 //!   socials, departments) keep every value, deduplicated by its *normalised* value (the exact
 //!   `Value::value`; for organisations `Org::name`; for addresses every normalised part). They are
 //!   ordered by the best [`SourceKind::trust`] among the sources that gave the value, then by
-//!   first appearance (records in source order, values in the order the record gave them).
+//!   first appearance (records in source order, values in the order the record gave them)
+//!   among the records of that best trust — the same rule that picks single values.
 //! - **Single-valued fields** (name, birthday) show the value of the most trusted record that has
 //!   one; ties go to the first record in source order. Every other value stays in `provenance`,
 //!   and when the values disagree the field is listed in `conflicts`. A year-less birthday
@@ -424,13 +425,16 @@ impl Offer<String> {
 struct Entry<K> {
     key: K,
     best_trust: u8,
-    /// (record index in source order, position inside the record) of its first appearance.
+    /// (record index in source order, position inside the record) of its first appearance in a
+    /// record of `best_trust`.
     first: (usize, usize),
     from: Vec<Given>,
 }
 
 /// Gather the values `offers` finds in every record, deduplicated by key, in display order:
-/// best trust first, then first appearance. Values whose text key is blank are skipped.
+/// best trust first, then first appearance in a record of that trust. That makes the first
+/// entry of a single-valued field the value of the most trusted record (ties: source order).
+/// Values whose key is blank are skipped.
 fn collect<K, F>(recs: &[Rec<'_>], offers: F) -> Vec<Entry<K>>
 where
     K: Ord + Clone + Blank,
@@ -452,7 +456,12 @@ where
             match index.get(&offer.key) {
                 Some(&i) => {
                     let e = &mut entries[i];
-                    e.best_trust = e.best_trust.max(rec.trust);
+                    // Records come in source order, so a first appearance at a higher trust
+                    // is the value's place; at the same or a lower trust the earlier one stays.
+                    if rec.trust > e.best_trust {
+                        e.best_trust = rec.trust;
+                        e.first = (ri, pos);
+                    }
                     if !e.from.contains(&given) {
                         e.from.push(given);
                     }
@@ -702,6 +711,31 @@ mod tests {
     }
 
     #[test]
+    fn ties_in_trust_go_to_the_first_record_of_that_trust() {
+        // X appears first (in a scan) and again in the second vCard; Y is in the first vCard.
+        // The most trusted records are the two vCards; the first of them says Y.
+        let mut a = named(src("a.jpg", SourceKind::Scan, 1), "X");
+        a.birthday = Some(val("1980-01-01"));
+        a.emails = vec![val("x@x.nl")];
+        let mut b = named(src("b.vcf", SourceKind::Vcard, 1), "Y");
+        b.birthday = Some(val("1990-01-01"));
+        b.emails = vec![val("y@x.nl")];
+        let mut c = named(src("c.vcf", SourceKind::Vcard, 1), "X");
+        c.birthday = Some(val("1980-01-01"));
+        c.emails = vec![val("x@x.nl")];
+        let m = merge(&person(vec![a, b, c]));
+        assert_eq!(m.name.full.as_deref(), Some("Y"));
+        assert_eq!(m.birthday.as_deref(), Some("1990-01-01"));
+        assert_eq!(m.emails, ["y@x.nl", "x@x.nl"]);
+        let firsts: Vec<&str> = m.conflicts.iter().map(|c| c.values[0].as_str()).collect();
+        assert_eq!(
+            firsts,
+            ["Y", "1990-01-01"],
+            "the shown value is listed first"
+        );
+    }
+
+    #[test]
     fn lists_are_ordered_by_trust_then_first_appearance() {
         let mut scan = Contact::empty(src("a.jpg", SourceKind::Scan, 1));
         scan.emails = vec![val("scan@x.nl"), val("shared@x.nl")];
@@ -712,13 +746,15 @@ mod tests {
         let m = merge(&person(vec![scan, li, vc]));
         assert_eq!(
             m.emails,
-            ["shared@x.nl", "vcard@x.nl", "li@x.nl", "scan@x.nl"],
-            "shared@ appears first in a.jpg but also in the vCard, whose trust is highest"
+            ["vcard@x.nl", "shared@x.nl", "li@x.nl", "scan@x.nl"],
+            "both first ones are in the vCard (trusted most): its order decides, although \
+             shared@ appears earlier, in a.jpg"
         );
         let shared = m
             .provenance_of(Field::Emails)
-            .next()
+            .nth(1)
             .expect("one entry per email");
+        assert_eq!(shared.value, Item::Text("shared@x.nl".into()));
         let from: Vec<usize> = shared.from.iter().map(|g| g.source).collect();
         assert_eq!(from, [0, 2], "shared@ came from a.jpg and c.vcf");
     }
