@@ -277,6 +277,15 @@ proptest! {
                 }
             }
         }
+        // Single values: the shown one is the first in provenance and in its conflict.
+        let names = text_items(&m, Field::Name);
+        prop_assert_eq!(m.name.full.as_ref(), names.first());
+        let birthdays = text_items(&m, Field::Birthday);
+        prop_assert_eq!(m.birthday.as_ref(), birthdays.first());
+        for c in &m.conflicts {
+            let shown = if c.field == Field::Name { m.name.full.as_ref() } else { m.birthday.as_ref() };
+            prop_assert_eq!(c.values.first(), shown);
+        }
         // The shown name is from a most trusted record that has one.
         if let Some(full) = &m.name.full {
             let best = p.records.iter().filter(|c| c.name.full.is_some()).map(|c| c.source.kind.trust()).max();
