@@ -12,11 +12,7 @@ use std::path::PathBuf;
 /// a summary. Exit status: 0 all inputs read; 1 finished, but some inputs or records were
 /// rejected (each reported as `path:line: what`); 2 usage or fatal error.
 #[derive(Debug, Parser)]
-#[command(
-    name = "netwerk-import",
-    version,
-    args_conflicts_with_subcommands = true
-)]
+#[command(name = "netwerk-import", version)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
