@@ -1,1 +1,0 @@
-//! vCard reader.
