@@ -100,12 +100,13 @@ pub(super) struct Decoded<'a> {
 ///   quoted-printable or raw bytes in the Windows code page with no CHARSET), with a warning.
 pub(super) fn value_text<'a>(bytes: &'a [u8], charset: Option<&[u8]>) -> Decoded<'a> {
     if bytes.is_ascii() {
-        return Decoded {
-            // ASCII is UTF-8, so this never replaces anything.
-            text: String::from_utf8_lossy(bytes),
-            encoding: UTF_8,
-            warning: None,
-        };
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            return Decoded {
+                text: Cow::Borrowed(text),
+                encoding: UTF_8,
+                warning: None,
+            };
+        }
     }
     let mut warning = None;
     let declared = match charset {
@@ -292,12 +293,75 @@ pub(super) fn span_text(
         if range.start < pos || range.end > span.end {
             continue;
         }
-        out.push_str(&String::from_utf8_lossy(&text[pos..range.start]));
+        out.push_str(&utf8_text(&text[pos..range.start]));
         out.push_str(&enc.decode_without_bom_handling(&text[range.clone()]).0);
         pos = range.end;
     }
-    out.push_str(&String::from_utf8_lossy(&text[pos..span.end]));
+    out.push_str(&utf8_text(&text[pos..span.end]));
     out
+}
+
+/// UTF-8 text of raw lines. RFC 6350 lets a fold split a multi-byte character; such a fold
+/// moves to the end of that character, so the raw text keeps the character (and the fold).
+/// Other invalid bytes become U+FFFD.
+fn utf8_text(bytes: &[u8]) -> Cow<'_, str> {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Cow::Borrowed(text);
+    }
+    let mended = mend_split_characters(bytes);
+    Cow::Owned(String::from_utf8_lossy(&mended).into_owned())
+}
+
+/// Re-cut every folded line at character boundaries: each fold moves forward to the end of
+/// the character it splits. Lines that are not valid UTF-8 even unfolded stay as they are.
+fn mend_split_characters(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    // The current logical line unfolded, and its folds (position in it, line break + blank).
+    let mut content: Vec<u8> = Vec::new();
+    let mut folds: Vec<(usize, &[u8])> = Vec::new();
+    let mut i = 0;
+    loop {
+        let end = bytes[i..]
+            .iter()
+            .position(|&b| b == b'\r' || b == b'\n')
+            .map_or(bytes.len(), |at| i + at);
+        let crs = bytes[end..].iter().take_while(|&&b| b == b'\r').count();
+        let next = match bytes.get(end + crs) {
+            Some(b'\n') => end + crs + 1,
+            _ => (end + 1).min(bytes.len()),
+        };
+        content.extend_from_slice(&bytes[i..end]);
+        if let Some(b' ' | b'\t') = bytes.get(next) {
+            folds.push((content.len(), &bytes[end..next + 1]));
+            i = next + 1;
+            continue;
+        }
+        refold(&mut out, &content, &folds);
+        content.clear();
+        folds.clear();
+        out.extend_from_slice(&bytes[end..next]);
+        if next >= bytes.len() {
+            return out;
+        }
+        i = next;
+    }
+}
+
+fn refold(out: &mut Vec<u8>, content: &[u8], folds: &[(usize, &[u8])]) {
+    let text = std::str::from_utf8(content).ok();
+    let mut last = 0;
+    for &(at, fold) in folds {
+        let mut at = at.max(last);
+        if let Some(text) = text {
+            while !text.is_char_boundary(at) {
+                at += 1;
+            }
+        }
+        out.extend_from_slice(&content[last..at]);
+        out.extend_from_slice(fold);
+        last = at;
+    }
+    out.extend_from_slice(&content[last..]);
 }
 
 #[cfg(test)]
@@ -404,6 +468,22 @@ mod tests {
             let got = file_text(bytes);
             assert_eq!(got.bytes.as_ref(), text.as_bytes(), "case {name}");
             assert_eq!(got.from_utf16, *utf16, "case {name}");
+        }
+    }
+
+    #[test]
+    fn split_characters_are_mended() {
+        const CASES: &[(&[u8], &str)] = &[
+            (b"NOTE:Zo\xC3\r\n \xABe\r\n", "NOTE:Zoë\r\n e\r\n"),
+            (b"NOTE:\xE2\x82\r\r\n \xACx", "NOTE:€\r\r\n x"),
+            (b"NOTE:\xE2\r\n\t\x82\xAC", "NOTE:€\r\n\t"),
+            (b"N:\xE2\n \x82\n \xAC\nX:1", "N:€\n \n \nX:1"),
+            // Not a fold, or not the rest of the character: replaced, nothing moved.
+            (b"NOTE:Zo\xC3\r\nX:\xAB", "NOTE:Zo\u{FFFD}\r\nX:\u{FFFD}"),
+            (b"NOTE:Zo\xC3\r\n x", "NOTE:Zo\u{FFFD}\r\n x"),
+        ];
+        for (input, want) in CASES {
+            assert_eq!(utf8_text(input), *want, "case {input:?}");
         }
     }
 

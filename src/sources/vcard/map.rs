@@ -19,6 +19,7 @@ use calcard::vcard::{
     VCardEntry, VCardParameterName as Param, VCardParameterValue as ParamValue, VCardProperty,
     VCardValue,
 };
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 /// One property of a card.
@@ -454,9 +455,14 @@ fn value_text(value: &VCardValue) -> Option<String> {
 }
 
 /// All of a property's values as one text (single-valued properties have one).
-fn text(entry: &VCardEntry) -> String {
-    let texts: Vec<String> = entry.values.iter().filter_map(value_text).collect();
-    texts.join(",")
+fn text(entry: &VCardEntry) -> Cow<'_, str> {
+    match entry.values.as_slice() {
+        [VCardValue::Text(text)] => Cow::Borrowed(text),
+        values => {
+            let texts: Vec<String> = values.iter().filter_map(value_text).collect();
+            Cow::Owned(texts.join(","))
+        }
+    }
 }
 
 /// A value as text, trimmed; `None` when empty.

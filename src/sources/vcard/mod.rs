@@ -28,6 +28,7 @@ use crate::sources::FileRead;
 use calcard::vcard::{VCard, VCardEntry};
 use decode::FileText;
 use prepass::{Card, Chunk, Transfer};
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// How far into a file `sniff` looks for `BEGIN:VCARD`.
@@ -170,7 +171,11 @@ fn read_card(
         });
         push_ascii(&mut clean, header.name);
         let full_name = start..clean.len();
-        let name = clean[full_name.clone()].to_string();
+        // `group.NAME`, for messages; allocates only for grouped properties.
+        let name = match header.group {
+            None => String::from_utf8_lossy(header.name),
+            Some(_) => Cow::Owned(clean[full_name.clone()].to_string()),
+        };
         for param in prepass::params(header.params) {
             if !prepass::is_transfer_param(param) {
                 clean.push(';');
