@@ -8,7 +8,9 @@
 //! prefixes are the only thing taken off. Labels come from `TYPE` (and vCard 2.1's bare types,
 //! `PREF`), lower-case, sorted and joined with `,`; an Apple `itemN.X-ABLabel` adds its label to
 //! the property of the same group (`_$!<HomePage>!$_` → `homepage`, custom labels as written).
-//! Every property that maps to no field goes to `extra` as `(group.NAME, value)`.
+//! Every property that maps to no field goes to `extra` as `(group.NAME, value)`, except
+//! `VERSION` (structure, not content) and an `X-ABLabel` that labelled a value; the raw record
+//! keeps them all anyway.
 
 use super::decode::{split_structured, unescape};
 use crate::model::{Labeled, Photo, RawAddress, RawContact, RawOrg};

@@ -91,7 +91,7 @@ pub fn read(path: &str, bytes: &[u8]) -> FileRead {
                 );
             }
             Chunk::Card(card) if !card.closed => {
-                let raw = decode::span_text(&text.bytes, card.span.clone(), &[]);
+                let raw = card_raw(&text, &card);
                 out.reject(
                     source(path, card.record, card.line),
                     raw,
@@ -146,8 +146,6 @@ fn read_card(
     let mut clean = String::with_capacity(card.span.len() + 32);
     clean.push_str("BEGIN:VCARD\n");
     let mut metas: Vec<Meta> = Vec::with_capacity(card.props.len());
-    // Properties whose raw bytes are in another charset, for decoding the raw record.
-    let mut overrides = Vec::new();
     for logical in &card.props {
         let Some(header) = prepass::header(&logical.content) else {
             warn(
@@ -213,9 +211,6 @@ fn read_card(
                 if let Some(problem) = decoded.warning {
                     warn(logical.line, format!("{name}: {problem}"));
                 }
-                if decoded.encoding != encoding_rs::UTF_8 {
-                    overrides.push((logical.span.clone(), decoded.encoding));
-                }
                 clean.push_str(&decoded.text);
             }
         }
@@ -243,7 +238,7 @@ fn read_card(
             entry: entry.as_ref(),
         })
         .collect();
-    let raw = decode::span_text(&text.bytes, card.span.clone(), &overrides);
+    let raw = card_raw(text, card);
     let mut contact = RawContact::new(source(path, card.record, card.line), raw);
     map::map(&props, &mut contact, &mut warn);
 
@@ -260,6 +255,27 @@ fn read_card(
         warn(card.line, "card has no name or e-mail".to_string());
     }
     Ok(contact)
+}
+
+/// A card's raw text: its bytes as UTF-8, except the properties whose `CHARSET=` said
+/// otherwise, which are decoded the way their values were.
+fn card_raw(text: &FileText<'_>, card: &Card<'_>) -> String {
+    if let Ok(raw) = std::str::from_utf8(&text.bytes[card.span.clone()]) {
+        return raw.to_string();
+    }
+    let overrides: Vec<_> = card
+        .props
+        .iter()
+        .filter(|_| !text.from_utf16)
+        .filter_map(|logical| {
+            let header = prepass::header(&logical.content)?;
+            let (transfer, charset) = prepass::transfer(header.params);
+            let encoding = decode::value_text(header.value, charset).encoding;
+            (transfer == Transfer::Plain && encoding != encoding_rs::UTF_8)
+                .then(|| (logical.span.clone(), encoding))
+        })
+        .collect();
+    decode::span_text(&text.bytes, card.span.clone(), &overrides)
 }
 
 /// calcard's entries, one per property. The whole card is parsed at once; should calcard see
