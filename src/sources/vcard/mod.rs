@@ -59,28 +59,9 @@ pub fn read(path: &str, bytes: &[u8]) -> FileRead {
         out.diagnostics
             .push(Diagnostic::warning(path, None, problem.clone()));
     }
-    let split = prepass::split(&text.bytes);
-    for stray in &split.strays {
-        let first = snippet(&text.bytes[stray.first.clone()]);
-        let what = match stray.lines {
-            1 => "a line".to_string(),
-            n => format!("{n} lines"),
-        };
-        out.diagnostics.push(Diagnostic::warning(
-            path,
-            Some(stray.line),
-            format!("ignored {what} outside BEGIN:VCARD … END:VCARD, from {first}"),
-        ));
-    }
-    if split.chunks.is_empty() {
-        let message = if text.bytes.trim_ascii().is_empty() {
-            Diagnostic::warning(path, None, "empty file")
-        } else {
-            Diagnostic::file(path, "no BEGIN:VCARD found")
-        };
-        out.diagnostics.push(message);
-    }
-    for chunk in split.chunks {
+    let mut cards = 0usize;
+    let strays = prepass::split(&text.bytes, |chunk| {
+        cards += 1;
         match chunk {
             Chunk::Orphan { record, line, span } => {
                 let raw = decode::span_text(&text.bytes, span, &[]);
@@ -105,6 +86,26 @@ pub fn read(path: &str, bytes: &[u8]) -> FileRead {
                 }
             },
         }
+    });
+    for stray in &strays {
+        let first = snippet(&text.bytes[stray.first.clone()]);
+        let what = match stray.lines {
+            1 => "a line".to_string(),
+            n => format!("{n} lines"),
+        };
+        out.diagnostics.push(Diagnostic::warning(
+            path,
+            Some(stray.line),
+            format!("ignored {what} outside BEGIN:VCARD … END:VCARD, from {first}"),
+        ));
+    }
+    if cards == 0 {
+        let message = if text.bytes.trim_ascii().is_empty() {
+            Diagnostic::warning(path, None, "empty file")
+        } else {
+            Diagnostic::file(path, "no BEGIN:VCARD found")
+        };
+        out.diagnostics.push(message);
     }
     // Inner cards end before the cards around them: put records back in file order.
     out.contacts.sort_by_key(|c| c.source.record);

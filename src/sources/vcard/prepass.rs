@@ -1,7 +1,7 @@
 //! Byte pre-pass: a file's text in, cards of unfolded property lines out, each located.
 //!
 //! In: the file as bytes (a UTF-8 BOM and UTF-16 already dealt with by `decode::file_text`;
-//! single properties may still be in Shift_JIS, Latin-1, …). Out: [`Chunk`]s — every
+//! single properties may still be in Shift_JIS, Latin-1, …). Out, one at a time: [`Chunk`]s — every
 //! `BEGIN:VCARD` … `END:VCARD` with its 1-based record ordinal, the line of its `BEGIN`, its byte
 //! span (for the raw record) and its logical lines — plus runs of text outside any card.
 //!
@@ -63,12 +63,6 @@ pub(super) struct Stray {
     pub first: Range<usize>,
 }
 
-pub(super) struct Split<'a> {
-    /// In the order they ended; record ordinals follow the order they began.
-    pub chunks: Vec<Chunk<'a>>,
-    pub strays: Vec<Stray>,
-}
-
 /// How a property's value is transfer-encoded (vCard 2.1 `ENCODING=`; 3.0 `ENCODING=b`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Transfer {
@@ -77,11 +71,14 @@ pub(super) enum Transfer {
     Base64,
 }
 
-/// Split a file's text into cards of logical lines.
-pub(super) fn split(text: &[u8]) -> Split<'_> {
+/// Split a file's text into cards of logical lines. Each card goes to `on_chunk` as soon as it
+/// ends (inner cards before the cards around them; record ordinals follow the order the cards
+/// began), so that a large file is never held as lines all at once. Returns the text outside
+/// any card.
+pub(super) fn split<'a>(text: &'a [u8], on_chunk: impl FnMut(Chunk<'a>)) -> Vec<Stray> {
     let mut s = Splitter {
         stack: Vec::new(),
-        chunks: Vec::new(),
+        on_chunk,
         strays: Vec::new(),
         stray: None,
         next_record: 1,
@@ -130,15 +127,15 @@ pub(super) fn split(text: &[u8]) -> Split<'_> {
     s.finish(text.trim_ascii_end().len())
 }
 
-struct Splitter<'a> {
+struct Splitter<'a, F> {
     stack: Vec<Card<'a>>,
-    chunks: Vec<Chunk<'a>>,
+    on_chunk: F,
     strays: Vec<Stray>,
     stray: Option<Stray>,
     next_record: u32,
 }
 
-impl<'a> Splitter<'a> {
+impl<'a, F: FnMut(Chunk<'a>)> Splitter<'a, F> {
     fn record(&mut self) -> u32 {
         let record = self.next_record;
         self.next_record = self.next_record.saturating_add(1);
@@ -175,14 +172,14 @@ impl<'a> Splitter<'a> {
         if let Some(mut card) = self.stack.pop() {
             card.span.end = end;
             card.closed = true;
-            self.chunks.push(Chunk::Card(card));
+            (self.on_chunk)(Chunk::Card(card));
         } else {
             let (line, start) = match self.stray.take() {
                 Some(stray) => (stray.line, stray.first.start),
                 None => (line, at),
             };
             let record = self.record();
-            self.chunks.push(Chunk::Orphan {
+            (self.on_chunk)(Chunk::Orphan {
                 record,
                 line,
                 span: start..end,
@@ -190,16 +187,13 @@ impl<'a> Splitter<'a> {
         }
     }
 
-    fn finish(mut self, text_end: usize) -> Split<'a> {
+    fn finish(mut self, text_end: usize) -> Vec<Stray> {
         self.strays.extend(self.stray.take());
         while let Some(mut card) = self.stack.pop() {
             card.span.end = text_end.max(card.span.start);
-            self.chunks.push(Chunk::Card(card));
+            (self.on_chunk)(Chunk::Card(card));
         }
-        Split {
-            chunks: self.chunks,
-            strays: self.strays,
-        }
+        self.strays
     }
 }
 
@@ -430,9 +424,9 @@ mod tests {
 
     /// Cards as `record@line[!]: logical lines joined by " | "` (`!` = no END).
     fn outline(text: &str) -> Vec<String> {
-        let split = split(text.as_bytes());
-        let mut out: Vec<(u32, String)> = split
-            .chunks
+        let mut chunks = Vec::new();
+        let strays = split(text.as_bytes(), |chunk| chunks.push(chunk));
+        let mut out: Vec<(u32, String)> = chunks
             .iter()
             .map(|chunk| match chunk {
                 Chunk::Card(card) => {
@@ -453,8 +447,7 @@ mod tests {
         out.sort();
         let mut out: Vec<String> = out.into_iter().map(|(_, s)| s).collect();
         out.extend(
-            split
-                .strays
+            strays
                 .iter()
                 .map(|s| format!("stray@{}x{}", s.line, s.lines)),
         );
@@ -545,8 +538,9 @@ mod tests {
     #[test]
     fn spans_cover_begin_to_end() {
         let text = "junk\r\n  BEGIN:VCARD\r\nFN:a\r\nEND:VCARD  \r\nrest";
-        let split = split(text.as_bytes());
-        let Some(Chunk::Card(card)) = split.chunks.first() else {
+        let mut chunks = Vec::new();
+        split(text.as_bytes(), |chunk| chunks.push(chunk));
+        let Some(Chunk::Card(card)) = chunks.first() else {
             panic!("no card");
         };
         assert_eq!(&text[card.span.clone()], "BEGIN:VCARD\r\nFN:a\r\nEND:VCARD");
