@@ -4,7 +4,8 @@
 //! per card — `record` is the card's ordinal in the file, `line` the line of its
 //! `BEGIN:VCARD` in the decoded text, `raw` the card from BEGIN to END as it stood (decoded to
 //! UTF-8) — the cards that could not be read or carry nothing (raw kept, located reason), and
-//! warnings at the line of each property that was dropped or doubtful.
+//! warnings at the line of each property that was dropped or doubtful. A card nested in
+//! another (old `AGENT`s) is a record of its own; the outer card's raw text contains it.
 //!
 //! How: a byte pre-pass (`decode`, `prepass`) deals with what real files do before any parser
 //! can: a UTF-8 BOM, UTF-16 LE/BE with or without BOM, line ends LF / CRLF / CR CR LF, folded

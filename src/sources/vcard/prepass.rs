@@ -1,9 +1,10 @@
 //! Byte pre-pass: a file's text in, cards of unfolded property lines out, each located.
 //!
 //! In: the file as bytes (a UTF-8 BOM and UTF-16 already dealt with by `decode::file_text`;
-//! single properties may still be in Shift_JIS, Latin-1, …). Out, one at a time: [`Chunk`]s — every
-//! `BEGIN:VCARD` … `END:VCARD` with its 1-based record ordinal, the line of its `BEGIN`, its byte
-//! span (for the raw record) and its logical lines — plus runs of text outside any card.
+//! single properties may still be in Shift_JIS, Latin-1, …). Out, one at a time: [`Chunk`]s,
+//! every `BEGIN:VCARD` … `END:VCARD` with its 1-based record ordinal, the line of its `BEGIN`,
+//! its byte span (for the raw record) and its logical lines; then the runs of text outside
+//! any card.
 //!
 //! Line ends may be LF, CRLF, iOS's CR CR LF, or a lone CR; each counts as one line. A logical
 //! line continues on the next physical line when that line
