@@ -205,6 +205,10 @@ fn family_start(tokens: &[String], mut start: usize, allow_empty_given: bool) ->
     while start > 0 && start <= tokens.len() {
         let prev = tokens[start - 1].as_str();
         let this = tokens.get(start).map(String::as_str).unwrap_or_default();
+        // A comma ends a part of the name (`Jan, -Berg`): nothing moves across it.
+        if prev.ends_with(',') {
+            break;
+        }
         // Double names: `Jansen - de Vries`, `Jansen -de Vries`, `Jansen- de Vries`.
         if prev == "-" || prev.ends_with('-') || this.starts_with('-') {
             start -= 1;
@@ -288,7 +292,12 @@ fn initials_segments(token: &str) -> Option<Vec<String>> {
         let mut seg = String::from(hyphen);
         let mut it = letters.chars();
         if let Some(first) = it.next() {
-            seg.extend(first.to_uppercase());
+            // A letter whose capital is two letters (`ß` → `SS`) stays as it is.
+            let mut upper = first.to_uppercase();
+            match (upper.next(), upper.next()) {
+                (Some(u), None) => seg.push(u),
+                _ => seg.push(first),
+            }
             seg.extend(it);
         }
         out.push(seg);
@@ -312,8 +321,8 @@ fn is_initials(token: &str) -> bool {
     initials_segments(token).is_some()
 }
 
-/// Takes nicknames out of a name: `Anand ( Andy )`, `Robert "Bob" Smith`, `“Bob”`.
-/// When nothing would be left of the name, it is left as it is.
+/// Takes nicknames out of a name: `Anand ( Andy )`, `Robert "Bob" Smith`, `“Bob”`. A part
+/// that is only a nickname (`(Andy)`) leaves no name behind: the nickname is kept as such.
 fn take_nicknames(s: &str, nicknames: &mut Vec<String>) -> String {
     const PAIRS: &[(char, char)] = &[
         ('(', ')'),
@@ -338,12 +347,14 @@ fn take_nicknames(s: &str, nicknames: &mut Vec<String>) -> String {
             }
         }
     }
-    let rest = text::clean(&rest);
-    if rest.is_empty() {
-        return text::clean(s);
-    }
     nicknames.extend(found);
-    rest
+    // A bracket or quote left without its partner is stray punctuation, not part of a name;
+    // dropping it also keeps parts that are later joined from pairing up anew.
+    let rest: String = rest
+        .chars()
+        .filter(|c| !PAIRS.iter().any(|(o, cl)| c == o || c == cl))
+        .collect();
+    text::clean(&rest)
 }
 
 /// Whether a name is written in capitals: every letter outside initials and suffixes is a
@@ -358,17 +369,20 @@ fn is_shouting(s: &str) -> bool {
             return false;
         }
         // Two capitals alone are as often initials or a nickname (`JP`) as shouting.
-        if w.chars().filter(|c| c.is_alphabetic()).count() >= 3 {
+        if w.chars().filter(|c| c.is_alphabetic()).count() >= 3
+            && w.chars().filter(|c| c.is_uppercase()).count() >= 2
+        {
             long_word = true;
         }
     }
     long_word
 }
 
-/// `O'BRIEN` → `O'Brien`, `IJSSEL` → `IJssel`, `JANSEN-DE` → `Jansen-de`.
-fn title_case_word(w: &str) -> String {
+/// `O'BRIEN` → `O'Brien`, `IJSSEL` → `IJssel`, `JANSEN-DE` → `Jansen-de`; a particle
+/// (`VAN`, `'T`) in lower case when `lower_particle`.
+fn title_case_word(w: &str, lower_particle: bool) -> String {
     let key = word_key(w);
-    if is_particle_word(&key) {
+    if lower_particle && is_particle_word(&key) {
         return key;
     }
     let mut out = String::with_capacity(w.len());
@@ -381,7 +395,12 @@ fn title_case_word(w: &str) -> String {
                 out.push_str("IJ");
                 chars.next();
             } else {
-                out.extend(c.to_uppercase());
+                // A letter whose capital is two letters (`ß`, `ᾈ`) stays as it is.
+                let mut upper = c.to_uppercase();
+                match (upper.next(), upper.next()) {
+                    (Some(u), None) => out.push(u),
+                    _ => out.push(c),
+                }
             }
             start_of_part = false;
         } else if c == '-' || c == '\'' || c == '’' {
@@ -404,28 +423,54 @@ fn title_case_word(w: &str) -> String {
     out
 }
 
-fn fix_caps(s: String) -> String {
+/// Which particles [`fix_caps`] writes in lower case.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SmallParticles {
+    /// A family name: `DE VRIES` → `de Vries`.
+    All,
+    /// A whole name: `DE VRIES` → `De Vries`, `JAN DE VRIES` → `Jan de Vries`.
+    AfterFirst,
+    /// A given name or title: particles there are names (`DOS` → `Dos`).
+    None,
+}
+
+/// Title-cases a name part written in capitals ([`is_shouting`]); leaves others alone.
+/// Capitals are judged per part, after splitting, so that a part cleans to itself whether it
+/// came from a whole name or from the source's own parts.
+fn fix_caps(s: String, small: SmallParticles) -> String {
     if !is_shouting(&s) {
         return s;
     }
-    s.split(' ')
-        .map(|w| {
+    let fixed = s
+        .split(' ')
+        .enumerate()
+        .map(|(i, w)| {
             if is_initials(w) || is_suffix(w) {
                 w.to_owned()
             } else {
-                title_case_word(w)
+                let lower_particle = match small {
+                    SmallParticles::All => true,
+                    SmallParticles::AfterFirst => i > 0,
+                    SmallParticles::None => false,
+                };
+                title_case_word(w, lower_particle)
             }
         })
         .collect::<Vec<_>>()
-        .join(" ")
+        .join(" ");
+    // Changing case can undo NFC (`İ` lower-cases to `i` and a combining dot).
+    if fixed.is_ascii() {
+        fixed
+    } else {
+        text::clean(&fixed)
+    }
 }
 
-/// Cleans one name part: NFC and spaces, emoji, nicknames, capitals.
+/// Cleans one name part: NFC and spaces, emoji, nicknames.
 fn prepare(raw: Option<&str>, nicknames: &mut Vec<String>) -> Option<String> {
     let cleaned = text::clean(raw?);
     let no_emoji = text::strip_emoji(&cleaned);
-    let without_nicks = take_nicknames(&no_emoji, nicknames);
-    let s = fix_caps(without_nicks);
+    let s = take_nicknames(&no_emoji, nicknames);
     (!s.is_empty()).then_some(s)
 }
 
@@ -464,10 +509,11 @@ fn particles_to_front(family: &mut [String]) {
     let n = family.len();
     if let Some(len) = particle_ending_at(family, n) {
         let k = n - len;
+        // Only plain words move behind the particles (not `-`, `,` or a hyphenated part).
         let plain_before = k >= 1
-            && family[..k]
-                .iter()
-                .all(|t| !is_particle(t) && !t.contains('-'));
+            && family[..k].iter().all(|t| {
+                !is_particle(t) && t.starts_with(char::is_alphabetic) && !t.contains(['-', ','])
+            });
         if plain_before {
             family.rotate_left(k);
         }
@@ -493,29 +539,40 @@ fn from_parts(
 ) {
     let keep = usize::from(family.is_empty());
     take_titles(&mut given, &mut parts.prefix, keep);
-    if family.len() > 1 {
+    // `Dr. Berg, Jan`: in the family-first form the title opens the family part.
+    if family_first && family.len() > 1 {
         take_titles(&mut family, &mut parts.prefix, 1);
     }
-    let mut suffix = if family.is_empty() {
-        take_suffixes(&mut given, 1)
+    let mut suffix = Vec::new();
+    if family.is_empty() {
+        // Degrees follow the family name; only a lone given name carries them itself.
+        suffix = take_suffixes(&mut given, 1);
     } else {
-        let mut s = take_suffixes(&mut given, 1);
-        s.extend(take_suffixes(&mut family, 1));
-        s
-    };
+        // Particles and hyphen parts at the end of the given name join the family name,
+        // degrees after the family name go to the suffix, particles written after the family
+        // name go before it. Each move can uncover another (`MSc van`), so they repeat until
+        // nothing changes; every round that changes something moves a token, so few do.
+        for _ in 0..8 {
+            let before = (given.len(), family.clone());
+            let g = given.len();
+            let mut all = std::mem::take(&mut given);
+            all.append(&mut family);
+            let start = family_start(&all, g, family_first);
+            family = all.split_off(start);
+            given = all;
+            let mut found = take_suffixes(&mut family, 1);
+            found.append(&mut suffix);
+            suffix = found;
+            particles_to_front(&mut family);
+            if given.len() == before.0 && family == before.1 {
+                break;
+            }
+        }
+    }
     suffix.append(&mut parts.suffix);
     parts.suffix = suffix;
-    particles_to_front(&mut family);
-    let g = given.len();
-    let mut all = given;
-    all.append(&mut family);
-    let start = if all.len() > g {
-        family_start(&all, g, family_first)
-    } else {
-        all.len()
-    };
-    parts.family = all.split_off(start);
-    parts.given = all;
+    parts.family = family;
+    parts.given = given;
 }
 
 /// Splits a whole name (`Jan van der Berg`, `Berg, Jan van der`, `Jan de Vries, MSc`).
@@ -580,10 +637,60 @@ fn original(raw: &RawName) -> Option<String> {
 
 /// Normalise a name.
 pub fn normalize(raw: &RawName) -> Normalized {
+    let mut out = split(raw);
+    // A comma left inside a family name (`Berg , Jan` beside a given name that then moved into
+    // the family name) reads differently once the parts are the source's own: such rare names
+    // are normalised again until they stay put, so that the result is idempotent.
+    for _ in 0..3 {
+        if !out.name.family.as_deref().is_some_and(|f| f.contains(',')) {
+            break;
+        }
+        let again = split(&RawName {
+            full: out.name.full.clone(),
+            given: out.name.given.clone(),
+            middle: None,
+            family: out.name.family.clone(),
+            prefix: out.name.prefix.clone(),
+            suffix: out.name.suffix.clone(),
+        });
+        let same = (
+            &again.name.full,
+            &again.name.given,
+            &again.name.family,
+            &again.name.prefix,
+            &again.name.suffix,
+            &again.name.initials,
+        ) == (
+            &out.name.full,
+            &out.name.given,
+            &out.name.family,
+            &out.name.prefix,
+            &out.name.suffix,
+            &out.name.initials,
+        );
+        if same {
+            break;
+        }
+        out.name = Name {
+            original: out.name.original,
+            ..again.name
+        };
+        out.nicknames.extend(again.nicknames);
+    }
+    out
+}
+
+/// One round of [`normalize`].
+fn split(raw: &RawName) -> Normalized {
     let mut nicknames = Vec::new();
     let full = prepare(raw.full.as_deref(), &mut nicknames);
-    let given = prepare(raw.given.as_deref(), &mut nicknames);
-    let middle = prepare(raw.middle.as_deref(), &mut nicknames);
+    // Given and middle names are one run of words (Outlook's Middle Name is part of it), and
+    // are cleaned as one so that the result cleans to itself.
+    let given_middle = match (raw.given.as_deref(), raw.middle.as_deref()) {
+        (Some(g), Some(m)) => Some(format!("{g} {m}")),
+        (g, m) => g.or(m).map(str::to_owned),
+    };
+    let given = prepare(given_middle.as_deref(), &mut nicknames);
     let family = prepare(raw.family.as_deref(), &mut nicknames);
     let prefix = prepare(raw.prefix.as_deref(), &mut nicknames);
     let suffix = prepare(raw.suffix.as_deref(), &mut nicknames);
@@ -597,10 +704,13 @@ pub fn normalize(raw: &RawName) -> Normalized {
             .collect(),
         ..Parts::default()
     };
-    if given.is_some() || middle.is_some() || family.is_some() {
-        let mut g = tokens(given.as_deref());
-        g.extend(tokens(middle.as_deref()));
-        match family.as_deref().and_then(|f| f.split_once(',')) {
+    if given.is_some() || family.is_some() {
+        let g = tokens(given.as_deref());
+        let family_comma = family
+            .as_deref()
+            .and_then(|f| f.split_once(", "))
+            .filter(|(l, r)| !l.trim().is_empty() && !r.trim().is_empty());
+        match family_comma {
             // `Berg, van der` or `de Vries, MBA` in the family field; `Berg, Jan` there when
             // no given name was given.
             Some((left, right)) => {
@@ -609,12 +719,14 @@ pub fn normalize(raw: &RawName) -> Normalized {
                 if !r.is_empty() && r.iter().all(|w| is_suffix(w)) {
                     parts.suffix.splice(0..0, r);
                     from_parts(g, l, &mut parts, false);
-                } else if g.is_empty() {
-                    from_parts(r, l, &mut parts, true);
-                } else {
+                } else if !r.is_empty() && r.iter().all(|w| is_particle(w)) {
                     let mut f = r;
                     f.extend(l);
                     from_parts(g, f, &mut parts, false);
+                } else if g.is_empty() {
+                    from_parts(r, l, &mut parts, true);
+                } else {
+                    from_parts(g, tokens(family.as_deref()), &mut parts, false);
                 }
             }
             None => from_parts(g, tokens(family.as_deref()), &mut parts, false),
@@ -623,23 +735,30 @@ pub fn normalize(raw: &RawName) -> Normalized {
         from_full(full, &mut parts);
     }
 
-    let initials = initials(&parts.given);
-    if let Some(i) = &initials {
-        parts.given = vec![i.clone()];
+    let caps = |tokens: &[String], small| join(tokens).map(|s| fix_caps(s, small));
+    let mut given = caps(&parts.given, SmallParticles::None);
+    // Initials are judged after capitals are fixed, as a second pass would judge them.
+    let initials = initials(&tokens(given.as_deref()));
+    if initials.is_some() {
+        given.clone_from(&initials);
     }
-    let given = join(&parts.given);
-    let family = join(&parts.family);
-    let prefix = join(&parts.prefix);
+    let family = caps(&parts.family, SmallParticles::All);
+    let prefix = caps(&parts.prefix, SmallParticles::None);
     let suffix = join(&parts.suffix);
-    let full = full.or_else(|| {
-        (given.is_some() || family.is_some()).then(|| {
-            [&prefix, &given, &family, &suffix]
+    // A rebuilt whole name is cleaned like a source's, so that it cleans to itself.
+    let full = full
+        .or_else(|| {
+            if given.is_none() && family.is_none() {
+                return None;
+            }
+            let joined = [&prefix, &given, &family, &suffix]
                 .iter()
                 .filter_map(|p| p.as_deref())
                 .collect::<Vec<_>>()
-                .join(" ")
+                .join(" ");
+            prepare(Some(&joined), &mut Vec::new())
         })
-    });
+        .map(|f| fix_caps(f, SmallParticles::AfterFirst));
     let mut seen = Vec::with_capacity(nicknames.len());
     nicknames.retain(|n| {
         let new = !seen.contains(n);
@@ -914,10 +1033,11 @@ mod tests {
         assert_eq!(n.name.full.as_deref(), Some("Anand Kumar"));
         let n = normalize(&parts("Anand ( Andy )", "", "Kumar"));
         assert_eq!(n.nicknames, vec!["Andy".to_owned()]);
-        // A name that is only a parenthesis stays a name.
+        // A name that is only a nickname is a nickname.
         let n = normalize(&full("(Andy)"));
-        assert_eq!(n.nicknames, Vec::<String>::new());
-        assert_eq!(n.name.given.as_deref(), Some("(Andy)"));
+        assert_eq!(n.nicknames, vec!["Andy".to_owned()]);
+        assert_eq!(n.name.given, None);
+        assert_eq!(n.name.full, None);
     }
 
     #[test]

@@ -49,9 +49,11 @@ pub fn is_valid(value: &str) -> bool {
 /// [`normalize`] with the region already looked up.
 pub fn normalize_in(raw: &str, region: Option<Id>) -> Phone {
     let s = text::clean(raw);
-    let body = strip_tel(&s);
-    let (main, ext) = split_extension(body);
-    let compact = compact(main);
+    // Extensions are looked for in the compact form, so that the kept form of an invalid
+    // number splits the same way again.
+    let all = compact(strip_tel(&s));
+    let (main, ext) = split_extension(&all);
+    let compact = main.to_owned();
     if !compact.bytes().any(|b| b.is_ascii_digit()) {
         return Phone::NotAPhone(Invalid::new(FIELD, &s, "is not a phone number: no digits"));
     }
@@ -100,19 +102,11 @@ fn strip_tel(s: &str) -> &str {
     }
 }
 
-/// Words that introduce an extension, lower-case, most specific first.
-const EXTENSION_MARKERS: &[&str] = &[
-    ";ext=",
-    "extension",
-    "toestel",
-    "ext.",
-    "ext",
-    "tst.",
-    "tst",
-    "x",
-];
+/// Words that introduce an extension, lower-case, most specific first (dots are gone by then).
+const EXTENSION_MARKERS: &[&str] = &[";ext=", "extension", "toestel", "ext", "tst", "x"];
 
-/// Splits `020 123 4567 tst. 12` into the number and the extension digits.
+/// Splits `0201234567tst12` (the compact form of `020 123 4567 tst. 12`) into the number and
+/// the extension digits.
 fn split_extension(s: &str) -> (&str, Option<String>) {
     // ASCII lower-casing keeps byte offsets, so positions in `lower` are positions in `s`.
     let lower = s.to_ascii_lowercase();
@@ -121,16 +115,15 @@ fn split_extension(s: &str) -> (&str, Option<String>) {
         while let Some(found) = lower[from..].find(marker) {
             let pos = from + found;
             from = pos + marker.len();
-            let before = s[..pos].trim_end_matches([' ', ',']);
+            let before = &s[..pos];
             if !before.bytes().any(|b| b.is_ascii_digit()) {
                 continue;
             }
-            // A bare `x` must follow the number (`4567x12`, `4567 x 12`), not sit in a word.
-            if *marker == "x" && !before.ends_with(|c: char| c.is_ascii_digit() || c == ')') {
+            // A bare `x` must follow the number (`4567x12`), not sit in a word (`TAXI`).
+            if *marker == "x" && !before.ends_with(|c: char| c.is_ascii_digit()) {
                 continue;
             }
-            let rest = s[pos + marker.len()..].trim_start_matches([' ', '.', ':', '=']);
-            let digits = rest.trim_end();
+            let digits = s[pos + marker.len()..].trim_start_matches([':', '=']);
             if (1..=7).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
                 return (before, Some(digits.to_owned()));
             }
