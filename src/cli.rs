@@ -4,13 +4,14 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
-/// Gather a professional network — vCard, CSV and JSON exports (and later business-card scans
-/// and calendars) — into one deduplicated contact index that remembers where every value came
-/// from.
+/// Gather a professional network — vCard, CSV and JSON exports, calendars (and later
+/// business-card scans) — into one deduplicated contact index that remembers where every value
+/// came from and where you met everyone.
 ///
 /// Without a subcommand, imports everything under the given paths, updates the index and prints
 /// a summary. Exit status: 0 all inputs read; 1 finished, but some inputs or records were
-/// rejected (each reported as `path:line: what`); 2 usage or fatal error.
+/// rejected (each reported as `path:line: what`); 2 usage or fatal error (also: the index is in
+/// use by another run).
 #[derive(Debug, Parser)]
 #[command(name = "netwerk-import", version)]
 pub struct Cli {
@@ -42,6 +43,15 @@ pub struct GlobalArgs {
     /// Worker threads for the parallel stages (default: all cores). Output never depends on it.
     #[arg(short = 'j', long, global = true, value_name = "N")]
     pub threads: Option<usize>,
+
+    /// When another run holds the index, wait this long for it before giving up (exit 2).
+    #[arg(long, global = true, default_value_t = 10, value_name = "SECONDS")]
+    pub wait: u64,
+
+    /// Default country for phone numbers written without one (ISO 3166-1 alpha-2); also for
+    /// phone numbers in a `who` query.
+    #[arg(long, global = true, default_value = "NL", value_name = "CC")]
+    pub region: String,
 }
 
 /// The main job: import.
@@ -51,10 +61,6 @@ pub struct ImportArgs {
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// Default country for phone numbers written without one (ISO 3166-1 alpha-2).
-    #[arg(long, default_value = "NL", value_name = "CC")]
-    pub region: String,
-
     /// OCR languages for business-card scans (tesseract codes joined with `+`).
     #[arg(long, default_value = "nld+eng", value_name = "LANGS")]
     pub lang: String,
@@ -63,12 +69,81 @@ pub struct ImportArgs {
     /// `"Naam=full-name,Mail=email"`. Repeatable.
     #[arg(long, value_name = "HEADER=FIELD,…")]
     pub csv_map: Vec<String>,
+
+    /// Show what the run would change (files, persons) on stdout, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Where everyone in the files read this run was met, for files that no `netwerk.toml`
+    /// or dated folder name describes.
+    #[arg(long, value_name = "NAME")]
+    pub event: Option<String>,
+
+    /// When they were met (YYYY-MM-DD); see --event.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+
+    /// Where they were met; see --event.
+    #[arg(long, value_name = "PLACE")]
+    pub place: Option<String>,
+
+    /// One of your own e-mail addresses: calendar events never count you as a person met.
+    /// Repeatable.
+    #[arg(long, value_name = "EMAIL")]
+    pub me: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Write every person in the index to stdout (or --output).
     Export(ExportArgs),
+    /// Where do I know this person from? Finds people by any part of a name (case, accents,
+    /// typos and `van der` do not matter), an e-mail, a phone number in any format, or an
+    /// organisation, and shows each as a card: how to reach them, when and where you met,
+    /// through which source, and why you keep them. Exit status 1 when nobody matches.
+    Who(WhoArgs),
+    /// Write down why you keep a contact: what you can offer them and what you hope from them.
+    /// PERSON is an id (`p-…`) or a query that matches exactly one person; otherwise the
+    /// candidates are listed and the exit status is 2.
+    Note(NoteArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct WhoArgs {
+    /// What to look for: a name or part of it, an e-mail, a phone number, an organisation.
+    #[arg(value_name = "QUERY", required_unless_present = "no_purpose")]
+    pub query: Vec<String>,
+
+    /// Print the matches as one JSON object on stdout (`{"query": …, "matches": [cards]}`).
+    #[arg(long)]
+    pub json: bool,
+
+    /// Show at most this many matches.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub limit: usize,
+
+    /// Instead of searching: list the people met since --since who have no purpose yet.
+    #[arg(long, conflicts_with = "query")]
+    pub no_purpose: bool,
+
+    /// With --no-purpose: the first day that counts (YYYY-MM-DD; default: six months ago).
+    #[arg(long, value_name = "YYYY-MM-DD", requires = "no_purpose")]
+    pub since: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct NoteArgs {
+    /// The person: an id (`p-…`) or a query that matches exactly one person.
+    #[arg(value_name = "PERSON", required = true)]
+    pub person: Vec<String>,
+
+    /// What you can offer this person (an empty text clears it).
+    #[arg(long, value_name = "TEXT")]
+    pub offer: Option<String>,
+
+    /// What you hope from this person (an empty text clears it).
+    #[arg(long, value_name = "TEXT")]
+    pub ask: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -108,10 +183,59 @@ mod tests {
             Cli::try_parse_from(["netwerk-import", "--region", "BE", "a", "b"]).expect("parses");
         assert!(cli.command.is_none());
         assert_eq!(cli.import.paths.len(), 2);
-        assert_eq!(cli.import.region, "BE");
+        assert_eq!(cli.global.region, "BE");
         let cli = Cli::try_parse_from(["netwerk-import", "export", "--format", "vcard", "-q"])
             .expect("parses");
         assert!(matches!(cli.command, Some(Command::Export(_))));
         assert!(cli.global.quiet);
+    }
+
+    #[test]
+    fn parses_who_and_note() {
+        let cli =
+            Cli::try_parse_from(["netwerk-import", "who", "vd", "Berg", "--json"]).expect("parses");
+        match cli.command {
+            Some(Command::Who(w)) => {
+                assert_eq!(w.query, ["vd", "Berg"]);
+                assert!(w.json);
+            }
+            other => panic!("{other:?}"),
+        }
+        let cli = Cli::try_parse_from([
+            "netwerk-import",
+            "who",
+            "--no-purpose",
+            "--since",
+            "2026-06-01",
+        ])
+        .expect("parses");
+        assert!(matches!(cli.command, Some(Command::Who(w)) if w.no_purpose));
+        assert!(Cli::try_parse_from(["netwerk-import", "who"]).is_err());
+        assert!(Cli::try_parse_from(["netwerk-import", "who", "x", "--no-purpose"]).is_err());
+        let cli = Cli::try_parse_from([
+            "netwerk-import",
+            "note",
+            "p-0892ccc5f5a1",
+            "--offer",
+            "training",
+        ])
+        .expect("parses");
+        assert!(
+            matches!(cli.command, Some(Command::Note(n)) if n.offer.as_deref() == Some("training"))
+        );
+        let cli = Cli::try_parse_from([
+            "netwerk-import",
+            "--dry-run",
+            "--me",
+            "ik@x.nl",
+            "--me",
+            "ik@y.nl",
+            "--event",
+            "Borrel",
+            "a",
+        ])
+        .expect("parses");
+        assert!(cli.import.dry_run);
+        assert_eq!(cli.import.me.len(), 2);
     }
 }

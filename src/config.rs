@@ -1,12 +1,14 @@
 //! Validated settings: raw flags from `cli` become a [`Config`] before anything runs.
 //!
-//! In: [`Cli`]. Out: a [`Config`] whose paths, region, thread count and CSV mapping are known
-//! good, or an error that `main` reports with exit status 2.
+//! In: [`Cli`]. Out: a [`Config`] whose paths, region, dates, thread count and CSV mapping
+//! are known good, or an error that `main` reports with exit status 2.
 
 use crate::cli::{Cli, Command, ExportFormat};
+use crate::encounter;
 use crate::sources::table;
 use anyhow::{bail, Context, Result};
 use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
 
 /// What to do.
 #[derive(Debug, Clone)]
@@ -16,6 +18,8 @@ pub enum Mode {
         format: ExportFormat,
         output: Option<PathBuf>,
     },
+    Who(WhoConfig),
+    Note(NoteConfig),
 }
 
 #[derive(Debug, Clone)]
@@ -25,6 +29,41 @@ pub struct ImportConfig {
     pub region: String,
     pub lang: String,
     pub csv_map: Vec<(String, String)>,
+    /// Compute and show the changes, write nothing.
+    pub dry_run: bool,
+    /// `--event`, `--date` (checked `YYYY-MM-DD`), `--place`, trimmed, `None` when empty.
+    pub event: Option<String>,
+    pub date: Option<String>,
+    pub place: Option<String>,
+    /// The user's own e-mail addresses, lower-case.
+    pub me: Vec<String>,
+    /// How long to wait for another run's lock on the index.
+    pub wait: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct WhoConfig {
+    /// The query words joined by one space; empty with `no_purpose`.
+    pub query: String,
+    pub json: bool,
+    /// At least 1.
+    pub limit: usize,
+    /// List people met since `since` without a purpose instead of searching.
+    pub no_purpose: bool,
+    /// `YYYY-MM-DD`: `--since`, else six months (182 days) before today.
+    pub since: String,
+    pub region: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NoteConfig {
+    /// An id or a query.
+    pub person: String,
+    /// `None`: leave as it is; `Some("")`: clear.
+    pub offer: Option<String>,
+    pub ask: Option<String>,
+    pub region: String,
+    pub wait: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -50,11 +89,51 @@ impl Config {
             Some(n) => n,
             None => std::thread::available_parallelism().map_or(1, |n| n.get()),
         };
+        let region = check_region(&cli.global.region)?;
+        let wait = Duration::from_secs(cli.global.wait);
         let mode = match cli.command {
             Some(Command::Export(args)) => Mode::Export {
                 format: args.format,
                 output: args.output,
             },
+            Some(Command::Who(args)) => {
+                if args.limit == 0 {
+                    bail!("--limit must be at least 1");
+                }
+                let since = match args.since {
+                    Some(since) => {
+                        encounter::check_date(&since)
+                            .map_err(anyhow::Error::msg)
+                            .context("--since")?;
+                        since.trim().to_string()
+                    }
+                    None => months_ago(SystemTime::now()),
+                };
+                Mode::Who(WhoConfig {
+                    query: args.query.join(" ").trim().to_string(),
+                    json: args.json,
+                    limit: args.limit,
+                    no_purpose: args.no_purpose,
+                    since,
+                    region,
+                })
+            }
+            Some(Command::Note(args)) => {
+                if args.offer.is_none() && args.ask.is_none() {
+                    bail!("note: give --offer TEXT, --ask TEXT or both");
+                }
+                let person = args.person.join(" ").trim().to_string();
+                if person.is_empty() {
+                    bail!("note: which person? give an id (p-…) or a name");
+                }
+                Mode::Note(NoteConfig {
+                    person,
+                    offer: args.offer,
+                    ask: args.ask,
+                    region,
+                    wait,
+                })
+            }
             None => {
                 let import = cli.import;
                 if import.paths.is_empty() {
@@ -65,15 +144,24 @@ impl Config {
                         bail!("{}: no such file or folder", path.display());
                     }
                 }
-                let region = import.region.trim().to_ascii_uppercase();
-                if region.len() != 2 || !region.bytes().all(|b| b.is_ascii_uppercase()) {
-                    bail!(
-                        "--region {:?}: expected a two-letter country code such as NL",
-                        import.region
-                    );
-                }
-                if region.parse::<phonenumber::country::Id>().is_err() {
-                    bail!("--region {region:?}: not a country the phone-number library knows");
+                let date = match import.date.as_deref().map(str::trim) {
+                    Some(d) if !d.is_empty() => {
+                        encounter::check_date(d)
+                            .map_err(anyhow::Error::msg)
+                            .context("--date")?;
+                        Some(d.to_string())
+                    }
+                    _ => None,
+                };
+                let clean =
+                    |v: Option<String>| v.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+                let mut me = Vec::new();
+                for m in &import.me {
+                    let m = m.trim().to_lowercase();
+                    if !m.contains('@') {
+                        bail!("--me {m:?}: expected an e-mail address");
+                    }
+                    me.push(m);
                 }
                 let mut csv_map = Vec::new();
                 for arg in &import.csv_map {
@@ -88,6 +176,12 @@ impl Config {
                     region,
                     lang: import.lang,
                     csv_map,
+                    dry_run: import.dry_run,
+                    event: clean(import.event),
+                    date,
+                    place: clean(import.place),
+                    me,
+                    wait,
                 })
             }
         };
@@ -104,10 +198,46 @@ impl Config {
     }
 }
 
+/// An upper-case two-letter country the phone-number library knows.
+fn check_region(raw: &str) -> Result<String> {
+    let region = raw.trim().to_ascii_uppercase();
+    if region.len() != 2 || !region.bytes().all(|b| b.is_ascii_uppercase()) {
+        bail!("--region {raw:?}: expected a two-letter country code such as NL");
+    }
+    if region.parse::<phonenumber::country::Id>().is_err() {
+        bail!("--region {region:?}: not a country the phone-number library knows");
+    }
+    Ok(region)
+}
+
+/// The date 182 days before `now`, `YYYY-MM-DD` (UTC): "the last six months".
+fn months_ago(now: SystemTime) -> String {
+    let then = now
+        .checked_sub(Duration::from_secs(182 * 24 * 3600))
+        .unwrap_or(SystemTime::UNIX_EPOCH);
+    humantime::format_rfc3339_seconds(then)
+        .to_string()
+        .chars()
+        .take(10)
+        .collect()
+}
+
 /// `<data dir>/netwerk-import/index.db` (`~/.local/share/…` on Linux).
 fn default_index() -> Result<PathBuf> {
     let Some(dir) = dirs::data_dir() else {
         bail!("no per-user data directory found: give --index FILE or set NETWERK_INDEX");
     };
     Ok(dir.join("netwerk-import").join("index.db"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn six_months_ago() {
+        // 2026-12-01T00:00:00Z
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_796_083_200);
+        assert_eq!(months_ago(now), "2026-06-02");
+    }
 }

@@ -1,15 +1,39 @@
-//! Where and when we met, from the folders the inputs sit in.
+//! Where and when we met: every kind of encounter evidence except the index lookups.
 //!
-//! In: the display path of an input file and the sidecars (`netwerk.toml`) found beside the
-//! inputs. Out: the [`Encounter`] that applies to every record of that file, if any. Two
-//! sources, strongest first (DESIGN.md): the nearest `netwerk.toml` above the file (its fields
-//! win), then the nearest folder whose name starts with an ISO date
-//! (`2026-10-03 Congres GGZ, Utrecht/`: date, event, and the place after the last comma).
-//! A sidecar without a date or event borrows them from the folder name. Pure: the pipeline reads
-//! the sidecar files; this module only parses text and paths.
+//! In: the display path of an input file, the sidecars (`netwerk.toml`) found beside the
+//! inputs, the run's `--event/--date/--place` flags, each record (raw and normalised), and the
+//! events of calendar files. Out: [`EncounterInput`]s for the store, strongest evidence first
+//! (DESIGN.md):
+//!
+//! 1. the nearest `netwerk.toml` above the file (its fields win, its `note` goes with it);
+//! 2. the nearest folder whose name starts with an ISO date (`2026-10-03 Congres GGZ,
+//!    Utrecht/`: date, event, and the place after the last comma) — a sidecar without a date
+//!    or event borrows them from the folder name;
+//! 3. a card photo's own EXIF date and GPS position ([`for_record`]; see "The EXIF hook");
+//! 4. the source's own date: LinkedIn `Connected On`, an invitation's `Sent At` (its message
+//!    becomes the encounter's note), a Facebook friendship timestamp;
+//! 5. calendar events ([`for_event`]): the attendees that may be persons, with the user's own
+//!    addresses (`--me`), declined invitations, rooms and resources left out;
+//! 6. the run's `--event/--date/--place` flags ([`from_flags`]), for files that 1 and 2 say
+//!    nothing about.
+//!
+//! ## The EXIF hook
+//!
+//! The business-card reader (`sources::scan`) gives the photo's evidence through fields the
+//! model already has: the EXIF `DateTimeOriginal` in `RawContact::connected_on` (as
+//! `YYYY-MM-DD`, or EXIF's own `YYYY:MM:DD HH:MM:SS`) and the GPS position as an `extra`
+//! entry named [`EXIF_GPS`] with `latitude,longitude` in decimal degrees. For a scan inside a
+//! folder with a sidecar or a dated name, the EXIF date and position only fill what the folder
+//! leaves open (the folder names the event; the photo is the same meeting). Elsewhere they make
+//! a `card` encounter of their own.
+//!
+//! Pure: the pipeline reads the sidecar files and calendars; the store matches attendees to
+//! persons. This module only parses text and paths and decides.
 
 use crate::diag::Diagnostic;
-use crate::model::{Encounter, SourceKind};
+use crate::model::{Contact, Encounter, RawContact, SourceKind};
+use crate::sources::ics::{Event as CalendarEvent, Participant};
+use crate::store::{Attendee, EncounterInput, EventInput};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -107,13 +131,19 @@ fn how_for(kind: SourceKind) -> &'static str {
     }
 }
 
+/// The name of the `extra` entry in which the scan reader gives a photo's GPS position.
+pub const EXIF_GPS: &str = "exif:gps";
+
+/// What `source` says for encounters given on the command line.
+pub const COMMAND_LINE: &str = "(command line)";
+
 /// The encounter for a file at `path` (a display path, `/`-separated), given the parsed
 /// sidecars keyed by the display path of their folder.
 pub fn for_file(
     path: &str,
     kind: SourceKind,
     sidecars: &BTreeMap<String, (String, Sidecar)>,
-) -> Option<Encounter> {
+) -> Option<EncounterInput> {
     let mut sidecar: Option<&(String, Sidecar)> = None;
     let mut folder: Option<(String, FolderInfo)> = None;
     let mut dir = Path::new(path).parent();
@@ -140,21 +170,224 @@ pub fn for_file(
         (Some((source, s)), folder) => {
             let (fdate, fevent, fplace) = folder.map(|(_, f)| f).unwrap_or_default();
             let date = s.date.clone().or(Some(fdate).filter(|d| !d.is_empty()));
-            Some(Encounter {
-                event: s.event.clone().or(fevent),
-                date,
-                place: s.place.clone().or(fplace),
-                how: s.how.clone().unwrap_or_else(|| how_for(kind).to_string()),
-                source: source.clone(),
+            Some(EncounterInput {
+                encounter: Encounter {
+                    event: s.event.clone().or(fevent),
+                    date,
+                    place: s.place.clone().or(fplace),
+                    how: s.how.clone().unwrap_or_else(|| how_for(kind).to_string()),
+                    source: source.clone(),
+                },
+                note: s.note.clone().filter(|n| !n.trim().is_empty()),
             })
         }
-        (None, Some((dir, (date, event, place)))) => Some(Encounter {
+        (None, Some((dir, (date, event, place)))) => Some(EncounterInput {
+            encounter: Encounter {
+                event,
+                date: Some(date),
+                place,
+                how: how_for(kind).to_string(),
+                source: dir,
+            },
+            note: None,
+        }),
+    }
+}
+
+/// The run's own encounter from `--event`, `--date` and `--place`: `None` when none is given.
+/// `date` must already be checked (`YYYY-MM-DD`); [`check_date`] does that.
+pub fn from_flags(
+    event: Option<&str>,
+    date: Option<&str>,
+    place: Option<&str>,
+    kind: SourceKind,
+) -> Option<EncounterInput> {
+    let clean = |v: Option<&str>| v.map(str::trim).filter(|v| !v.is_empty()).map(String::from);
+    let (event, date, place) = (clean(event), clean(date), clean(place));
+    if event.is_none() && date.is_none() && place.is_none() {
+        return None;
+    }
+    Some(EncounterInput {
+        encounter: Encounter {
             event,
-            date: Some(date),
+            date,
             place,
             how: how_for(kind).to_string(),
-            source: dir,
-        }),
+            source: COMMAND_LINE.to_string(),
+        },
+        note: None,
+    })
+}
+
+/// `Ok` when `date` is an ISO date (`YYYY-MM-DD`), else the message for the user.
+pub fn check_date(date: &str) -> Result<(), String> {
+    if is_iso_date(date.trim()) {
+        Ok(())
+    } else {
+        Err(format!("date {date:?} is not YYYY-MM-DD"))
+    }
+}
+
+/// How a source's own relationship date was made.
+pub fn connection_how(kind: SourceKind) -> &'static str {
+    match kind {
+        SourceKind::CsvLinkedin | SourceKind::CsvLinkedinInvitations => "linkedin",
+        SourceKind::JsonFacebook => "facebook",
+        SourceKind::Scan => "card",
+        SourceKind::Ics => "meeting",
+        _ => "connected",
+    }
+}
+
+/// The encounters one record tells: the file's encounter (sidecar, folder or flags), and the
+/// record's own date — a connection date, an invitation (its message as the note, its
+/// direction as the event), or a card photo's EXIF date and position (see the module doc).
+pub fn for_record(
+    raw: &RawContact,
+    contact: &Contact,
+    file: Option<&EncounterInput>,
+) -> Vec<EncounterInput> {
+    let path = &raw.source.path;
+    let kind = raw.source.kind;
+    let date = contact
+        .connected_on
+        .as_ref()
+        .map(|v| v.value.trim().to_string())
+        .filter(|v| is_iso_date(v));
+    let mut out = Vec::new();
+    if kind == SourceKind::Scan {
+        let date = date.or_else(|| raw.connected_on.as_deref().and_then(exif_date));
+        let place = raw
+            .extra
+            .iter()
+            .find(|(k, _)| k == EXIF_GPS)
+            .and_then(|(_, v)| gps_place(v));
+        match file {
+            Some(f) => {
+                let mut f = f.clone();
+                let e = &mut f.encounter;
+                e.date = e.date.take().or(date);
+                e.place = e.place.take().or(place);
+                out.push(f);
+            }
+            None if date.is_some() || place.is_some() => out.push(EncounterInput {
+                encounter: Encounter {
+                    event: None,
+                    date,
+                    place,
+                    how: connection_how(kind).to_string(),
+                    source: path.clone(),
+                },
+                note: None,
+            }),
+            None => {}
+        }
+        return out;
+    }
+    out.extend(file.cloned());
+    if let Some(date) = date {
+        let (event, note) = if kind == SourceKind::CsvLinkedinInvitations {
+            let direction = raw
+                .extra
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case("direction"))
+                .map(|(_, v)| v.trim().to_ascii_uppercase());
+            let event = match direction.as_deref() {
+                Some("INCOMING") => "LinkedIn invitation received",
+                Some("OUTGOING") => "LinkedIn invitation sent",
+                _ => "LinkedIn invitation",
+            };
+            let note = contact
+                .notes
+                .first()
+                .map(|n| n.value.trim().to_string())
+                .filter(|n| !n.is_empty());
+            (Some(event.to_string()), note)
+        } else {
+            (None, None)
+        };
+        out.push(EncounterInput {
+            encounter: Encounter {
+                event,
+                date: Some(date),
+                place: None,
+                how: connection_how(kind).to_string(),
+                source: path.clone(),
+            },
+            note,
+        });
+    }
+    out
+}
+
+/// EXIF's `2026:10:03 14:12:00` (or an ISO date) → `2026-10-03`.
+fn exif_date(s: &str) -> Option<String> {
+    let s = s.trim();
+    let day = s.get(..10)?.replace(':', "-");
+    is_iso_date(&day).then_some(day)
+}
+
+/// `52.0894,5.1152` → `52.08940, 5.11520` when both are degrees in range.
+fn gps_place(s: &str) -> Option<String> {
+    let (lat, lon) = s.split_once(',')?;
+    let lat: f64 = lat.trim().parse().ok()?;
+    let lon: f64 = lon.trim().parse().ok()?;
+    ((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon))
+        .then(|| format!("{lat:.5}, {lon:.5}"))
+}
+
+/// Whether a calendar participant can be a person met: not a room, resource or group, not
+/// declined, not one of the user's own addresses (`me`, compared without case).
+pub fn participant_counts(p: &Participant, me: &[String]) -> bool {
+    let not_a_person = matches!(
+        p.cutype.as_deref(),
+        Some("ROOM") | Some("RESOURCE") | Some("GROUP")
+    );
+    let declined = p.partstat.as_deref() == Some("DECLINED");
+    let mine = p
+        .email
+        .as_deref()
+        .is_some_and(|e| me.iter().any(|m| m.eq_ignore_ascii_case(e)));
+    let nobody = p.email.is_none() && p.name.is_none();
+    !(not_a_person || declined || mine || nobody)
+}
+
+/// The store's input for one calendar event: a `meeting` encounter with the participants that
+/// count (the organizer too, unless that is the user), each once. `me` are the user's own
+/// addresses, lower-case.
+pub fn for_event(path: &str, event: &CalendarEvent, me: &[String]) -> EventInput {
+    let mut attendees: Vec<Attendee> = Vec::new();
+    for p in event.organizer.iter().chain(&event.attendees) {
+        if !participant_counts(p, me) {
+            continue;
+        }
+        let a = Attendee {
+            email: p.email.clone(),
+            name: p.name.clone(),
+        };
+        let dup = attendees.iter().any(|b| match (&a.email, &b.email) {
+            (Some(x), Some(y)) => x == y,
+            _ => a.email.is_none() && b.email.is_none() && a.name == b.name,
+        });
+        if !dup {
+            attendees.push(a);
+        }
+    }
+    EventInput {
+        ordinal: event.ordinal,
+        line: event.line,
+        raw: event.raw.clone(),
+        encounter: EncounterInput {
+            encounter: Encounter {
+                event: event.summary.clone(),
+                date: event.date.clone(),
+                place: event.location.clone(),
+                how: "meeting".to_string(),
+                source: path.to_string(),
+            },
+            note: event.description.clone(),
+        },
+        attendees,
     }
 }
 
@@ -245,13 +478,16 @@ mod tests {
             SourceKind::Scan,
             &sidecars,
         )
-        .expect("encounter");
+        .expect("encounter")
+        .encounter;
         assert_eq!(e.event.as_deref(), Some("Congres"));
         assert_eq!(e.date.as_deref(), Some("2026-10-03"));
         assert_eq!(e.place.as_deref(), Some("Jaarbeurs, Utrecht"));
         assert_eq!(e.how, "card");
         assert_eq!(e.source, "scans/2026-10-03 Congres, Utrecht/netwerk.toml");
-        let e = for_file("scans/other/a.vcf", SourceKind::Vcard, &sidecars).expect("encounter");
+        let e = for_file("scans/other/a.vcf", SourceKind::Vcard, &sidecars)
+            .expect("encounter")
+            .encounter;
         assert_eq!(e.event.as_deref(), Some("Far away"));
         assert_eq!(e.source, "scans/netwerk.toml");
         assert!(for_file("elsewhere/a.vcf", SourceKind::Vcard, &sidecars).is_none());
@@ -260,7 +496,8 @@ mod tests {
             SourceKind::CsvGoogle,
             &BTreeMap::new(),
         )
-        .expect("from the folder");
+        .expect("from the folder")
+        .encounter;
         assert_eq!(e.source, "x/2025-01-02 Borrel");
         assert_eq!(e.how, "in-person");
     }

@@ -2,11 +2,15 @@
 //!
 //! ```text
 //! discover ──► read (per file, parallel) ──► normalise (per record, parallel)
-//!     │            vcard · csv · json
+//!     │            vcard · csv · json · ics
+//!     ▼
+//! encounters (sidecars, folder names, EXIF hook, LinkedIn/Facebook dates, calendar events, flags)
 //!     ▼
 //! dedup: identity (shared e-mail / phone / profile) ──► merge (survivorship)
 //!     ▼
 //! store (SQLite, one transaction per run) ──► export (jsonl · vCard 4.0 · CSV) ──► summary
+//!     ▼
+//! query: who (search ──► cards), note (purposes)
 //! ```
 //!
 //! Only `pipeline` knows the order of the stages.
@@ -22,6 +26,7 @@ pub mod model;
 pub mod normalize;
 pub mod pipeline;
 pub mod private;
+pub mod query;
 pub mod sources;
 pub mod store;
 pub mod synth;

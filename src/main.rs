@@ -3,7 +3,7 @@
 use clap::Parser;
 use netwerk_import::cli::Cli;
 use netwerk_import::config::{Config, Mode};
-use netwerk_import::pipeline;
+use netwerk_import::pipeline::{self, NoteOutcome};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -51,6 +51,12 @@ fn run(cfg: &Config, command: &str) -> anyhow::Result<u8> {
             if !cfg.quiet {
                 write!(err, "{}", summary.render())?;
             }
+            if import.dry_run {
+                // What the user asked for: stdout.
+                write!(std::io::stdout().lock(), "{}", summary.render_changes())?;
+            } else if cfg.verbose > 0 {
+                write!(err, "{}", summary.render_changes())?;
+            }
             Ok(if summary.has_rejections() {
                 REJECTED
             } else {
@@ -67,6 +73,65 @@ fn run(cfg: &Config, command: &str) -> anyhow::Result<u8> {
             }
             Ok(OK)
         }
+        Mode::Who(who) => {
+            let found = pipeline::who(&cfg.index, who, &mut std::io::stdout().lock())?;
+            if !found && !cfg.quiet && !who.json {
+                eprintln!("netwerk-import: nobody matches {:?}", who.query);
+            }
+            Ok(if found { OK } else { REJECTED })
+        }
+        Mode::Note(note) => match pipeline::note(&cfg.index, note)? {
+            NoteOutcome::Saved(card) => {
+                if !cfg.quiet {
+                    let mut err = std::io::stderr().lock();
+                    writeln!(
+                        err,
+                        "purpose saved for {} ({})",
+                        card.name.as_deref().unwrap_or("(no name)"),
+                        card.id
+                    )?;
+                    if let Some(p) = &card.purpose {
+                        for (k, v) in [("offer", &p.offer), ("ask", &p.ask)] {
+                            if let Some(v) = v {
+                                writeln!(err, "  {k:<6}{v}")?;
+                            }
+                        }
+                    }
+                }
+                Ok(OK)
+            }
+            NoteOutcome::NotFound => {
+                eprintln!(
+                    "netwerk-import: nobody matches {:?}; nothing saved",
+                    note.person
+                );
+                Ok(FATAL)
+            }
+            NoteOutcome::Ambiguous(cards) => {
+                let mut err = std::io::stderr().lock();
+                writeln!(
+                    err,
+                    "netwerk-import: {:?} matches {} people; nothing saved. Give the id of one:",
+                    note.person,
+                    cards.len()
+                )?;
+                for c in &cards {
+                    let work: Vec<&str> = c.orgs.iter().map(|o| o.value.as_str()).collect();
+                    writeln!(
+                        err,
+                        "  {}  {}{}",
+                        c.id,
+                        c.name.as_deref().unwrap_or("(no name)"),
+                        if work.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" ({})", work.join(", "))
+                        }
+                    )?;
+                }
+                Ok(FATAL)
+            }
+        },
     })
 }
 

@@ -1,20 +1,26 @@
 //! The only place that knows the order of the stages.
 //!
-//! import: discover → read (per file, parallel) → normalise (per record, parallel) → store
-//! (one transaction: records, identity, persons) → summary. export: store → merge → writer.
-//! Every stage returns plain data and counts; this module gathers the counts into a
-//! [`Summary`] that `main` prints once. Diagnostics are sorted before they are shown, so the
-//! thread count and the order of the inputs never change a byte of output.
+//! import: lock the index → discover → read (per file, parallel) → normalise (per record,
+//! parallel) → encounters (sidecars, folders, flags, calendars) → store (one transaction:
+//! records, identity, persons, calendar links; rolled back for `--dry-run`) → summary.
+//! export: store → merge → writer → annotations (purpose, history). who: store → search →
+//! cards. note: lock → search → store. Every stage returns plain data and counts; this module
+//! gathers the counts into a [`Summary`] that `main` prints once. Diagnostics are sorted
+//! before they are shown, so the thread count and the order of the inputs never change a byte
+//! of output.
 
 use crate::cli::ExportFormat;
-use crate::config::ImportConfig;
+use crate::config::{ImportConfig, NoteConfig, WhoConfig};
 use crate::diag::{Diagnostic, Severity};
 use crate::discover::{self, FileKind, Found};
 use crate::encounter::{self, Sidecar};
 use crate::model::SourceKind;
 use crate::normalize;
+use crate::query::{annotate, card::Card, search};
 use crate::sources::{self, FileRead, ReadOptions};
-use crate::store::{FileInput, Index, RecordInput, RunInput, RunOutcome};
+use crate::store::{
+    Changes, EventInput, FileInput, Index, IndexLock, RecordInput, RunInput, RunOutcome,
+};
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -45,7 +51,15 @@ pub struct Summary {
     pub changed: bool,
     pub persons_new: usize,
     pub persons_updated: usize,
+    pub persons_retired: usize,
     pub persons_total: usize,
+    /// Files under the inputs that were imported before and are gone now (kept, marked).
+    pub files_deleted: usize,
+    /// Nothing was written: the counts and changes are what the run would have done.
+    pub dry_run: bool,
+    /// What the run changed, by name.
+    #[serde(skip)]
+    pub changes: Changes,
 }
 
 impl Summary {
@@ -73,21 +87,72 @@ impl Summary {
             .filter(|d| d.severity == Severity::Warning)
             .count();
         out.push_str(&format!(
-            "persons: {} new, {} updated, {} in the index\n",
-            self.persons_new, self.persons_updated, self.persons_total
+            "persons: {} new, {} updated, {} retired, {} in the index\n",
+            self.persons_new, self.persons_updated, self.persons_retired, self.persons_total
         ));
         out.push_str(&format!(
-            "files: {} found, {} skipped; {} problems, {} warnings{}\n",
+            "files: {} found, {} skipped, {} gone; {} problems, {} warnings{}{}\n",
             self.files_found,
             self.files_skipped,
+            self.files_deleted,
             self.diagnostics.len() - warnings,
             warnings,
             if self.changed {
                 ""
             } else {
                 "; nothing changed"
+            },
+            if self.dry_run {
+                "; dry run, nothing written"
+            } else {
+                ""
             }
         ));
+        out
+    }
+
+    /// What the run changed (or, dry, would change), one line per file and person.
+    pub fn render_changes(&self) -> String {
+        let c = &self.changes;
+        let mut out = String::new();
+        out.push_str(if self.dry_run {
+            "dry run: nothing was written; this run would\n"
+        } else {
+            "this run\n"
+        });
+        let mut line = |what: &str, item: &str| {
+            out.push_str(&format!("  {what:<16} {item}\n"));
+        };
+        for f in &c.files_new {
+            line("add file", f);
+        }
+        for f in &c.files_changed {
+            line("update file", f);
+        }
+        for f in &c.files_deleted {
+            line("mark file gone", f);
+        }
+        for f in &c.files_restored {
+            line("file back", f);
+        }
+        for (what, list) in [
+            ("new person", &c.persons_new),
+            ("update person", &c.persons_updated),
+            ("retire person", &c.persons_retired),
+        ] {
+            for p in list {
+                line(
+                    what,
+                    &format!("{} {}", p.id, p.name.as_deref().unwrap_or("(no name)")),
+                );
+            }
+        }
+        if c.encounters_added > 0 {
+            line("add encounters", &c.encounters_added.to_string());
+        }
+        if !self.changed {
+            out.push_str("  (nothing)\n");
+        }
         out
     }
 }
@@ -102,6 +167,8 @@ enum Read {
         hash: String,
         read: FileRead,
         records: Vec<RecordInput>,
+        /// Calendar events (`.ics` files only).
+        events: Vec<EventInput>,
         warnings: Vec<Diagnostic>,
     },
     /// Could not be read at all, or not a file we import (yet).
@@ -135,6 +202,8 @@ pub fn import(
     progress: bool,
     command: &str,
 ) -> Result<Summary> {
+    // The whole run holds the index: reading takes long, and two runs must not interleave.
+    let _lock = IndexLock::acquire(index_path, cfg.wait)?;
     let spinner = bar(progress, None, "discovering");
     let found = discover::run(&cfg.paths);
     spinner.finish_and_clear();
@@ -162,16 +231,26 @@ pub fn import(
         .par_iter()
         .map(|file| {
             let known_hash = known.get(&file.display).map(|(hash, _)| hash);
-            let result = read_one(file, known_hash, &read_opts, &norm_opts);
+            let result = read_one(file, known_hash, &read_opts, &norm_opts, &cfg.me);
             reading.inc(1);
             result
         })
         .collect();
     reading.finish_and_clear();
 
+    // Paths found, or found but unreadable: never marked deleted.
+    let mut present: Vec<String> = found.files.iter().map(|f| f.display.clone()).collect();
+    present.extend(
+        found
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::FileRejected)
+            .map(|d| d.path.clone()),
+    );
     let mut summary = Summary {
         files_found: found.files.len(),
         diagnostics: found.diagnostics,
+        dry_run: cfg.dry_run,
         ..Summary::default()
     };
     summary.diagnostics.extend(sidecar_diags);
@@ -180,6 +259,13 @@ pub fn import(
         command: command.to_string(),
         files: Vec::new(),
         unchanged: Vec::new(),
+        roots: cfg
+            .paths
+            .iter()
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect(),
+        present,
+        dry_run: cfg.dry_run,
     };
     for result in results {
         match result {
@@ -198,6 +284,7 @@ pub fn import(
                 hash,
                 read,
                 records,
+                events,
                 warnings,
             } => {
                 let counts = summary
@@ -205,11 +292,21 @@ pub fn import(
                     .entry(read.kind.as_str().to_string())
                     .or_default();
                 counts.files += 1;
-                counts.records += records.len();
+                // For calendars, the events that gave an encounter.
+                counts.records += records.len() + events.len();
                 counts.rejected += read.rejected.len();
                 summary.diagnostics.extend(read.diagnostics);
                 summary.diagnostics.extend(warnings);
-                let encounter = encounter::for_file(&found.display, read.kind, &sidecars);
+                // Strongest first: a sidecar or dated folder, else the run's own flags.
+                let encounter =
+                    encounter::for_file(&found.display, read.kind, &sidecars).or_else(|| {
+                        encounter::from_flags(
+                            cfg.event.as_deref(),
+                            cfg.date.as_deref(),
+                            cfg.place.as_deref(),
+                            read.kind,
+                        )
+                    });
                 run.files.push(FileInput {
                     encounter,
                     path: found.display,
@@ -218,6 +315,7 @@ pub fn import(
                     kind: read.kind,
                     records,
                     rejected: read.rejected,
+                    events,
                 });
             }
             Read::Skipped(diags) => {
@@ -236,7 +334,10 @@ pub fn import(
     summary.changed = outcome.changed;
     summary.persons_new = outcome.persons_new;
     summary.persons_updated = outcome.persons_updated;
+    summary.persons_retired = outcome.persons_retired;
     summary.persons_total = outcome.persons_total;
+    summary.files_deleted = outcome.files_deleted;
+    summary.changes = outcome.changes;
     summary.diagnostics.sort();
     summary.diagnostics.dedup();
     Ok(summary)
@@ -277,6 +378,7 @@ fn read_one(
     known_hash: Option<&String>,
     read_opts: &ReadOptions,
     norm_opts: &normalize::Options,
+    me: &[String],
 ) -> Read {
     let bytes = match std::fs::read(&file.path) {
         Ok(bytes) => bytes,
@@ -303,11 +405,24 @@ fn read_one(
             )])
         }
         FileKind::Calendar => {
-            return Read::Skipped(vec![Diagnostic::warning(
-                path,
-                None,
-                "calendar files give encounters, which are not read yet; skipped",
-            )])
+            let calendar = sources::ics::read(path, &bytes);
+            // Events with nobody but the user (a dentist's appointment) say nothing.
+            let events: Vec<EventInput> = calendar
+                .events
+                .iter()
+                .map(|e| encounter::for_event(path, e, me))
+                .filter(|e| !e.attendees.is_empty())
+                .collect();
+            let mut read = FileRead::new(SourceKind::Ics);
+            read.diagnostics = calendar.diagnostics;
+            return Read::Fresh {
+                found: file.clone(),
+                hash,
+                read,
+                records: Vec::new(),
+                events,
+                warnings: Vec::new(),
+            };
         }
         // Sidecars describe encounters for the files beside them; read by the encounter stage.
         FileKind::Sidecar => return Read::Skipped(Vec::new()),
@@ -333,28 +448,154 @@ fn read_one(
         hash,
         read,
         records,
+        events: Vec::new(),
         warnings: warnings.into_iter().flatten().collect(),
     }
 }
 
-/// Write every person in the index to `out` in `format`.
-pub fn export(index_path: &Path, format: ExportFormat, out: &mut dyn Write) -> Result<()> {
+/// Open an existing index for reading; a missing one is a fatal error with a hint.
+fn open_existing(index_path: &Path) -> Result<Index> {
     if !index_path.exists() {
         anyhow::bail!(
             "{}: no index yet; import something first (`netwerk-import PATH`)",
             index_path.display()
         );
     }
-    let index = Index::open(index_path)
-        .with_context(|| format!("opening the index {}", index_path.display()))?;
+    Index::open(index_path).with_context(|| format!("opening the index {}", index_path.display()))
+}
+
+/// Write every person in the index to `out` in `format`, with what the merged view alone
+/// does not carry: purposes, values of older source versions, encounter notes, import runs
+/// (see [`annotate`]).
+pub fn export(index_path: &Path, format: ExportFormat, out: &mut dyn Write) -> Result<()> {
+    let index = open_existing(index_path)?;
     let persons = index.persons()?;
-    let format = match format {
-        ExportFormat::Jsonl => crate::export::Format::Jsonl,
-        ExportFormat::Vcard => crate::export::Format::Vcard,
-        ExportFormat::Csv => crate::export::Format::Csv,
-    };
+    let ids: Vec<String> = persons.iter().map(|p| p.id.clone()).collect();
+    let details = index.details(&ids)?;
+    // details() keeps the order of ids and every current person has one.
+    anyhow::ensure!(
+        details.len() == persons.len(),
+        "{}: the index changed while it was read; try again",
+        index_path.display()
+    );
     let mut buffered = std::io::BufWriter::new(out);
-    crate::export::write(format, &persons, &mut buffered)?;
+    match format {
+        ExportFormat::Jsonl => {
+            for (person, detail) in persons.iter().zip(&details) {
+                serde_json::to_writer(&mut buffered, &annotate::jsonl(person, detail)?)?;
+                buffered.write_all(b"\n")?;
+            }
+        }
+        ExportFormat::Vcard => {
+            for (person, detail) in persons.iter().zip(&details) {
+                buffered.write_all(annotate::vcard(person, detail)?.as_bytes())?;
+            }
+        }
+        ExportFormat::Csv => {
+            let mut plain = Vec::new();
+            crate::export::write(crate::export::Format::Csv, &persons, &mut plain)?;
+            let purposes: Vec<_> = details.iter().map(|d| d.purpose.as_ref()).collect();
+            if purposes.iter().any(Option::is_some) {
+                annotate::csv_notes(&plain, &purposes, &mut buffered)?;
+            } else {
+                buffered.write_all(&plain)?;
+            }
+        }
+    }
     buffered.flush()?;
     Ok(())
+}
+
+/// Cards for the persons found by `query`, best first.
+pub fn who_cards(index: &Index, query: &str, region: &str, limit: usize) -> Result<Vec<Card>> {
+    let opts = search::Options {
+        region: region.to_string(),
+        limit,
+    };
+    let hits = search::search(index, query, &opts)?;
+    let ids: Vec<String> = hits.iter().map(|h| h.id.clone()).collect();
+    let persons = index.persons_by_id(&ids)?;
+    let details = index.details(&ids)?;
+    let mut cards = Vec::with_capacity(hits.len());
+    for hit in &hits {
+        let person = persons.iter().find(|p| p.id == hit.id);
+        if let Some(detail) = details.iter().find(|d| d.id == hit.id) {
+            cards.push(Card::build(person, detail, Some(hit)));
+        }
+    }
+    Ok(cards)
+}
+
+/// `who`: print the cards (or the people without a purpose) to `out`. Returns whether
+/// anything was found.
+pub fn who(index_path: &Path, cfg: &WhoConfig, out: &mut dyn Write) -> Result<bool> {
+    let index = open_existing(index_path)?;
+    let mut out = std::io::BufWriter::new(out);
+    if cfg.no_purpose {
+        let list = index.without_purpose(&cfg.since)?;
+        if cfg.json {
+            let doc = serde_json::json!({ "since": cfg.since, "without_purpose": list });
+            serde_json::to_writer(&mut out, &doc)?;
+            out.write_all(b"\n")?;
+        } else {
+            out.write_all(crate::query::card::render_no_purpose(&list, &cfg.since).as_bytes())?;
+        }
+        out.flush()?;
+        return Ok(!list.is_empty());
+    }
+    let cards = who_cards(&index, &cfg.query, &cfg.region, cfg.limit)?;
+    if cfg.json {
+        let doc = serde_json::json!({ "query": cfg.query, "matches": cards });
+        serde_json::to_writer(&mut out, &doc)?;
+        out.write_all(b"\n")?;
+    } else {
+        for (i, card) in cards.iter().enumerate() {
+            if i > 0 {
+                out.write_all(b"\n")?;
+            }
+            out.write_all(card.render().as_bytes())?;
+        }
+    }
+    out.flush()?;
+    Ok(!cards.is_empty())
+}
+
+/// What `note` did.
+#[derive(Debug)]
+pub enum NoteOutcome {
+    /// The purpose was stored for this person (its card after the change).
+    Saved(Box<Card>),
+    /// The query matched nobody.
+    NotFound,
+    /// The query matched several persons: their cards, best first.
+    Ambiguous(Vec<Card>),
+}
+
+/// `note`: find the one person meant and store the purpose.
+pub fn note(index_path: &Path, cfg: &NoteConfig) -> Result<NoteOutcome> {
+    let _lock = IndexLock::acquire(index_path, cfg.wait)?;
+    let mut index = open_existing(index_path)?;
+    let id = if search::is_person_id(&cfg.person) && index.person_exists(&cfg.person)? {
+        cfg.person.clone()
+    } else {
+        let mut cards = who_cards(&index, &cfg.person, &cfg.region, 20)?;
+        match cards.len() {
+            0 => return Ok(NoteOutcome::NotFound),
+            1 => cards.remove(0).id,
+            _ => return Ok(NoteOutcome::Ambiguous(cards)),
+        }
+    };
+    let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+    index.set_purpose(&id, cfg.offer.as_deref(), cfg.ask.as_deref(), &now)?;
+    let ids = vec![id.clone()];
+    let persons = index.persons_by_id(&ids)?;
+    let detail = index
+        .details(&ids)?
+        .pop()
+        .with_context(|| format!("{id}: the person vanished while its purpose was written"))?;
+    Ok(NoteOutcome::Saved(Box::new(Card::build(
+        persons.first(),
+        &detail,
+        None,
+    ))))
 }

@@ -3,6 +3,7 @@
 //! reject (raw text kept, so nothing is lost), and located diagnostics. Readers never panic on
 //! bad input and never stop at the first bad record.
 
+pub mod ics;
 pub mod json;
 pub mod table;
 pub mod vcard;

@@ -23,19 +23,28 @@
 
 mod apply;
 mod assign;
+mod lock;
+mod query;
 mod read;
 
-use crate::model::{Contact, RawContact, SourceKind};
+pub use lock::{IndexLock, LockError};
+pub use query::{
+    Detail, EncounterDetail, HistoricRecord, Location, NoPurpose, Purpose, SearchRow, SourceDetail,
+};
+
+use crate::model::{Contact, Encounter, RawContact, SourceKind};
 use crate::sources::Rejected;
 use rusqlite::Connection;
 use std::path::Path;
 use std::time::Duration;
 
-/// The schema, created in one transaction on a new index.
+/// The schema of version 1, created in one transaction on a new index.
 const SCHEMA: &str = include_str!("schema.sql");
+/// What version 2 adds to version 1; a new index gets both, an old one only this.
+const SCHEMA_V2: &str = include_str!("schema_v2.sql");
 /// `PRAGMA user_version` of the schema above. Bump it, and add a migration step in
-/// [`Index::migrate`], whenever `schema.sql` changes.
-const SCHEMA_VERSION: i64 = 1;
+/// [`Index::migrate`], whenever the schema changes.
+const SCHEMA_VERSION: i64 = 2;
 /// How long a second writer (another netwerk-import run) waits for the lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -121,6 +130,29 @@ pub struct RunInput {
     pub files: Vec<FileInput>,
     /// Paths seen this run whose hash equals the active version (not read again).
     pub unchanged: Vec<String>,
+    /// The input paths of the run as the user gave them (display form). An active file under
+    /// one of them that is not in `present`, `files` or `unchanged` is marked deleted.
+    pub roots: Vec<String>,
+    /// Every path discovery found this run, read or not (a file skipped because it could not
+    /// be read is not deleted).
+    pub present: Vec<String>,
+    /// Do everything, report what would change, then roll back: nothing is written.
+    pub dry_run: bool,
+}
+
+impl RunInput {
+    /// A run of these files and nothing else: no roots (so nothing is marked deleted), not dry.
+    pub fn new(started_at: &str, command: &str, files: Vec<FileInput>) -> RunInput {
+        RunInput {
+            started_at: started_at.to_string(),
+            command: command.to_string(),
+            files,
+            unchanged: Vec::new(),
+            roots: Vec::new(),
+            present: Vec::new(),
+            dry_run: false,
+        }
+    }
 }
 
 /// One file read this run.
@@ -135,9 +167,60 @@ pub struct FileInput {
     pub records: Vec<RecordInput>,
     /// Kept raw with status `rejected` and the reason.
     pub rejected: Vec<Rejected>,
-    /// Where and when the people in this file were met (a sidecar or a dated folder): linked
-    /// to every record of the file.
-    pub encounter: Option<crate::model::Encounter>,
+    /// Where and when the people in this file were met (a sidecar, a dated folder or the
+    /// run's `--event` flags): linked to every record of the file.
+    pub encounter: Option<EncounterInput>,
+    /// Calendar events (`.ics` files): encounters for the persons among their attendees.
+    pub events: Vec<EventInput>,
+}
+
+impl FileInput {
+    /// A file with these records and nothing else (no encounter, no events, nothing rejected).
+    pub fn new(path: &str, hash: &str, size: u64, kind: SourceKind) -> FileInput {
+        FileInput {
+            path: path.to_string(),
+            hash: hash.to_string(),
+            size,
+            kind,
+            records: Vec::new(),
+            rejected: Vec::new(),
+            encounter: None,
+            events: Vec::new(),
+        }
+    }
+}
+
+/// An encounter with what the model's [`Encounter`] does not carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EncounterInput {
+    pub encounter: Encounter,
+    /// The sidecar's `note`, an invitation's message, an event's description.
+    pub note: Option<String>,
+}
+
+/// One calendar event: an encounter with everyone among its attendees who is a person in the
+/// index (by e-mail, or, weaker, by a name no other person has). Never creates a person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventInput {
+    /// 1-based number of the event in its file.
+    pub ordinal: u32,
+    /// 1-based line of its `BEGIN:VEVENT`.
+    pub line: Option<u32>,
+    /// The event's text verbatim.
+    pub raw: String,
+    /// `how` is `meeting`; `source` the calendar's path.
+    pub encounter: EncounterInput,
+    /// The people invited besides the user: declined invitations, rooms and resources and the
+    /// user's own addresses already left out.
+    pub attendees: Vec<Attendee>,
+}
+
+/// An attendee who may be a person in the index.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Attendee {
+    /// Lower-case.
+    pub email: Option<String>,
+    pub name: Option<String>,
 }
 
 /// One imported record: what the source said and its normalised form.
@@ -169,6 +252,36 @@ pub struct RunOutcome {
     /// disappeared from a changed file).
     pub persons_retired: usize,
     pub persons_total: usize,
+    /// Active files under the run's roots that were not found any more (marked, kept).
+    pub files_deleted: usize,
+    /// True when the run was a dry run: everything above is what it would have done.
+    pub dry_run: bool,
+    /// What changed, by name: files and persons, each list sorted.
+    pub changes: Changes,
+}
+
+/// What one run changed, for `--dry-run` and for the nightly tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    pub files_new: Vec<String>,
+    pub files_changed: Vec<String>,
+    /// Files no longer found under the run's roots.
+    pub files_deleted: Vec<String>,
+    /// Files marked deleted earlier and found again, unchanged.
+    pub files_restored: Vec<String>,
+    pub persons_new: Vec<PersonChange>,
+    pub persons_updated: Vec<PersonChange>,
+    pub persons_retired: Vec<PersonChange>,
+    /// Encounters written (from records, sidecars, folders, flags and calendars).
+    pub encounters_added: usize,
+}
+
+/// A person a run created, changed or retired.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PersonChange {
+    pub id: String,
+    /// The first full name among its records, for people to read.
+    pub name: Option<String>,
 }
 
 /// An open index. One writer at a time: SQLite's lock serialises concurrent runs.
@@ -220,7 +333,7 @@ impl Index {
         &self.path
     }
 
-    /// Create the schema on a new index, or check the version of an existing one.
+    /// Create the schema on a new index, migrate an older one, or check the version.
     fn migrate(&mut self) -> Result<(), StoreError> {
         let path = self.path.clone();
         let version: i64 = self
@@ -229,26 +342,42 @@ impl Index {
             .ctx(&path, || "reading the schema version".to_string())?;
         match version {
             SCHEMA_VERSION => Ok(()),
-            0 => {
-                let tables: i64 = self
-                    .conn
-                    .query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0))
-                    .ctx(&path, || "reading the schema".to_string())?;
-                if tables > 0 {
-                    return Err(StoreError::NotAnIndex { path });
+            0 | 1 => {
+                if version == 0 {
+                    let tables: i64 = self
+                        .conn
+                        .query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0))
+                        .ctx(&path, || "reading the schema".to_string())?;
+                    if tables > 0 {
+                        return Err(StoreError::NotAnIndex { path });
+                    }
                 }
+                // IMMEDIATE: two processes opening an old index at once must not both migrate.
                 let tx = self
                     .conn
-                    .transaction()
+                    .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
                     .ctx(&path, || "starting the schema transaction".to_string())?;
-                tx.execute_batch(SCHEMA)
-                    .ctx(&path, || "creating the schema".to_string())?;
+                let now: i64 = tx
+                    .pragma_query_value(None, "user_version", |row| row.get(0))
+                    .ctx(&path, || "reading the schema version".to_string())?;
+                if now == SCHEMA_VERSION {
+                    return Ok(());
+                }
+                if now == 0 {
+                    tx.execute_batch(SCHEMA)
+                        .ctx(&path, || "creating the schema".to_string())?;
+                }
+                tx.execute_batch(SCHEMA_V2)
+                    .ctx(&path, || "adding schema version 2".to_string())?;
+                if now == 1 {
+                    // Version 2 also indexes historic values and compact family names.
+                    apply::rebuild_search(&tx, &path)?;
+                }
                 tx.pragma_update(None, "user_version", SCHEMA_VERSION)
                     .ctx(&path, || "setting the schema version".to_string())?;
                 tx.commit()
                     .ctx(&path, || "committing the schema".to_string())
             }
-            // Future versions migrate step by step from here (1 → 2, 2 → 3, …).
             found if found > SCHEMA_VERSION => Err(StoreError::NewerSchema {
                 path,
                 found,
@@ -295,6 +424,68 @@ impl Index {
     /// Number of current (not retired) persons.
     pub fn persons_total(&self) -> Result<usize, StoreError> {
         apply::persons_total(&self.conn).ctx(&self.path, || "counting persons".to_string())
+    }
+
+    /// Set what the user can offer a person and hopes from them. `None` leaves a part as it
+    /// was; an empty text clears it. Returns the purpose as stored now.
+    pub fn set_purpose(
+        &mut self,
+        person: &str,
+        offer: Option<&str>,
+        ask: Option<&str>,
+        now: &str,
+    ) -> Result<Purpose, StoreError> {
+        query::set_purpose(&mut self.conn, &self.path, person, offer, ask, now)
+    }
+
+    /// Whether a person id is known (current or retired).
+    pub fn person_exists(&self, person: &str) -> Result<bool, StoreError> {
+        query::person_exists(&self.conn, &self.path, person)
+    }
+
+    /// Full-text candidates for an FTS5 query over the search index, best first (bm25 with
+    /// names weighted highest), at most `limit`. Retired persons with history are included.
+    pub fn search(&self, fts_query: &str, limit: usize) -> Result<Vec<String>, StoreError> {
+        query::search(&self.conn, &self.path, fts_query, limit)
+    }
+
+    /// Persons (current or retired, with history) holding a record, active or superseded, that
+    /// has exactly this normalised value in `field` (`email`, `phone`, …).
+    pub fn persons_with_value(&self, field: &str, value: &str) -> Result<Vec<String>, StoreError> {
+        query::persons_with_value(&self.conn, &self.path, field, value)
+    }
+
+    /// Distinct terms of the search index in the given columns (`name`, `orgs`, …) whose
+    /// length is within `lengths`: the vocabulary the typo-tolerant search compares against.
+    pub fn search_terms(
+        &self,
+        columns: &[&str],
+        lengths: std::ops::RangeInclusive<usize>,
+    ) -> Result<Vec<String>, StoreError> {
+        query::search_terms(&self.conn, &self.path, columns, lengths)
+    }
+
+    /// The search rows of these persons, in the order given (unknown ids are left out).
+    pub fn search_rows(&self, ids: &[String]) -> Result<Vec<SearchRow>, StoreError> {
+        query::search_rows(&self.conn, &self.path, ids)
+    }
+
+    /// Everything `who` and the exports show beyond [`Index::persons`]: historic records,
+    /// encounters with their notes and links, the runs of the sources, the purpose.
+    /// One entry per id given, in that order (unknown ids are left out).
+    pub fn details(&self, ids: &[String]) -> Result<Vec<Detail>, StoreError> {
+        query::details(&self.conn, &self.path, ids)
+    }
+
+    /// The current persons (and their records) with these ids, like [`Index::persons`].
+    pub fn persons_by_id(&self, ids: &[String]) -> Result<Vec<crate::model::Person>, StoreError> {
+        read::persons_by_id(&self.conn, &self.path, ids)
+    }
+
+    /// Current persons with an encounter dated on or after `since` (ISO date) and no purpose,
+    /// most recently met first.
+    pub fn without_purpose(&self, since: &str) -> Result<Vec<NoPurpose>, StoreError> {
+        query::without_purpose(&self.conn, &self.path, since)
     }
 }
 

@@ -9,20 +9,59 @@ use rusqlite::{Connection, OptionalExtension};
 use std::collections::BTreeMap;
 
 pub(super) fn persons(conn: &Connection, index: &str) -> Result<Vec<Person>, StoreError> {
+    persons_where(conn, index, None)
+}
+
+/// The current persons with these ids (sorted by id; unknown or retired ids left out).
+pub(super) fn persons_by_id(
+    conn: &Connection,
+    index: &str,
+    ids: &[String],
+) -> Result<Vec<Person>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    persons_where(conn, index, Some(ids))
+}
+
+/// Every current person, or only those in `only`.
+fn persons_where(
+    conn: &Connection,
+    index: &str,
+    only: Option<&[String]>,
+) -> Result<Vec<Person>, StoreError> {
     let what = || "reading the persons".to_string();
+    // A temporary table of the wanted ids keeps one query plan for one id or thousands.
+    let filter = match only {
+        Some(ids) => {
+            conn.execute_batch(
+                "CREATE TEMP TABLE IF NOT EXISTS wanted (id TEXT PRIMARY KEY);
+                 DELETE FROM temp.wanted;",
+            )
+            .ctx(index, what)?;
+            let mut st = conn
+                .prepare_cached("INSERT OR IGNORE INTO temp.wanted (id) VALUES (?1)")
+                .ctx(index, what)?;
+            for id in ids {
+                st.execute([id]).ctx(index, what)?;
+            }
+            "AND p.id IN (SELECT id FROM temp.wanted)"
+        }
+        None => "",
+    };
     let mut by_id: BTreeMap<String, Person> = BTreeMap::new();
     {
         let mut st = conn
-            .prepare(
+            .prepare(&format!(
                 "SELECT pr.person_id, r.stable_key, r.contact_json
                  FROM person_records pr
                  JOIN persons p ON p.id = pr.person_id
                  JOIN records r ON r.id = pr.record_id
                  JOIN files f ON f.id = r.file_id
                  WHERE f.superseded_by IS NULL AND r.status = 'imported'
-                   AND p.retired_run IS NULL
-                 ORDER BY pr.person_id, r.path, r.ordinal, r.id",
-            )
+                   AND p.retired_run IS NULL {filter}
+                 ORDER BY pr.person_id, r.path, r.ordinal, r.id"
+            ))
             .ctx(index, what)?;
         let rows = st
             .query_map([], |row| {
@@ -50,13 +89,13 @@ pub(super) fn persons(conn: &Connection, index: &str) -> Result<Vec<Person>, Sto
     }
     {
         let mut st = conn
-            .prepare(
+            .prepare(&format!(
                 "SELECT pe.person_id, e.event, e.date, e.place, e.how, e.source
                  FROM person_encounters pe
                  JOIN encounters e ON e.id = pe.encounter_id
                  JOIN persons p ON p.id = pe.person_id
-                 WHERE p.retired_run IS NULL",
-            )
+                 WHERE p.retired_run IS NULL {filter}"
+            ))
             .ctx(index, what)?;
         let rows = st
             .query_map([], |row| {
