@@ -35,7 +35,7 @@ use crate::model::{Contact, Encounter, RawContact, SourceKind};
 use crate::sources::ics::{Event as CalendarEvent, Participant};
 use crate::store::{Attendee, EncounterInput, EventInput};
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// A parsed `netwerk.toml`.
@@ -350,6 +350,37 @@ pub fn participant_counts(p: &Participant, me: &[String]) -> bool {
         .is_some_and(|e| me.iter().any(|m| m.eq_ignore_ascii_case(e)));
     let nobody = p.email.is_none() && p.name.is_none();
     !(not_a_person || declined || mine || nobody)
+}
+
+/// The calendar's owner when the user did not say (`--me`): the one address that takes part
+/// in every event with participants, provided there are at least 3 such events (a calendar
+/// export always shows its owner as organizer or attendee). `None` when no address, or more
+/// than one, qualifies.
+pub fn calendar_owner(events: &[CalendarEvent]) -> Option<String> {
+    let with_people: Vec<&CalendarEvent> = events
+        .iter()
+        .filter(|e| e.organizer.is_some() || !e.attendees.is_empty())
+        .collect();
+    if with_people.len() < 3 {
+        return None;
+    }
+    let addresses = |e: &CalendarEvent| -> BTreeSet<String> {
+        e.organizer
+            .iter()
+            .chain(&e.attendees)
+            .filter_map(|p| p.email.clone())
+            .collect()
+    };
+    let mut common = addresses(with_people[0]);
+    for e in &with_people[1..] {
+        let here = addresses(e);
+        common.retain(|a| here.contains(a));
+    }
+    let mut it = common.into_iter();
+    match (it.next(), it.next()) {
+        (Some(owner), None) => Some(owner),
+        _ => None,
+    }
 }
 
 /// The store's input for one calendar event: a `meeting` encounter with the participants that

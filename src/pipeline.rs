@@ -405,7 +405,22 @@ fn read_one(
             )])
         }
         FileKind::Calendar => {
-            let calendar = sources::ics::read(path, &bytes);
+            let mut calendar = sources::ics::read(path, &bytes);
+            let mut me = me.to_vec();
+            if me.is_empty() {
+                if let Some(owner) = encounter::calendar_owner(&calendar.events) {
+                    calendar.diagnostics.push(Diagnostic::warning(
+                        path,
+                        None,
+                        format!(
+                            "taking {owner} (in every event) as your own address; \
+                             say so with --me to silence this"
+                        ),
+                    ));
+                    me.push(owner);
+                }
+            }
+            let me = me.as_slice();
             // Events with nobody but the user (a dentist's appointment) say nothing.
             let events: Vec<EventInput> = calendar
                 .events
@@ -482,8 +497,10 @@ pub fn export(index_path: &Path, format: ExportFormat, out: &mut dyn Write) -> R
     match format {
         ExportFormat::Jsonl => {
             for (person, detail) in persons.iter().zip(&details) {
-                serde_json::to_writer(&mut buffered, &annotate::jsonl(person, detail)?)?;
-                buffered.write_all(b"\n")?;
+                // Serialised first, so that a closed pipe surfaces as an io::Error (quiet exit).
+                let mut line = serde_json::to_vec(&annotate::jsonl(person, detail)?)?;
+                line.push(b'\n');
+                buffered.write_all(&line)?;
             }
         }
         ExportFormat::Vcard => {
@@ -535,8 +552,9 @@ pub fn who(index_path: &Path, cfg: &WhoConfig, out: &mut dyn Write) -> Result<bo
         let list = index.without_purpose(&cfg.since)?;
         if cfg.json {
             let doc = serde_json::json!({ "since": cfg.since, "without_purpose": list });
-            serde_json::to_writer(&mut out, &doc)?;
-            out.write_all(b"\n")?;
+            let mut text = serde_json::to_vec(&doc)?;
+            text.push(b'\n');
+            out.write_all(&text)?;
         } else {
             out.write_all(crate::query::card::render_no_purpose(&list, &cfg.since).as_bytes())?;
         }
@@ -546,8 +564,9 @@ pub fn who(index_path: &Path, cfg: &WhoConfig, out: &mut dyn Write) -> Result<bo
     let cards = who_cards(&index, &cfg.query, &cfg.region, cfg.limit)?;
     if cfg.json {
         let doc = serde_json::json!({ "query": cfg.query, "matches": cards });
-        serde_json::to_writer(&mut out, &doc)?;
-        out.write_all(b"\n")?;
+        let mut text = serde_json::to_vec(&doc)?;
+        text.push(b'\n');
+        out.write_all(&text)?;
     } else {
         for (i, card) in cards.iter().enumerate() {
             if i > 0 {

@@ -428,9 +428,8 @@ pub fn render_no_purpose(list: &[NoPurpose], since: &str) -> String {
     for p in list {
         let _ = writeln!(
             out,
-            "  {}  {}  {:<30}  last met {} ({}){}",
+            "  {}  {:<30}  last met {} ({}){}",
             p.id,
-            p.last_met,
             p.name.as_deref().unwrap_or("(no name)"),
             p.last_met,
             p.what,
