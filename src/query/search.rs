@@ -9,7 +9,7 @@
 //!
 //! Candidates, cheapest first, each step only when the earlier ones found too little:
 //! 1. exact lookups through the value index: a person id, a whole e-mail, a phone number
-//!    normalised to E.164 with `--region`;
+//!    normalised to E.164 with `--region` — when one finds someone, that is the answer;
 //! 2. the full-text index (`person_search`, FTS5, diacritics folded): every word of the query
 //!    as a prefix, particles (`van`, `der`, `vd`, …) optional;
 //! 3. typo tolerance: each word also matches the index's terms within an edit distance of 1
@@ -108,12 +108,26 @@ impl Query {
 /// Words as FTS5's `unicode61 remove_diacritics 2` tokenizer makes them: accents folded,
 /// lower-case, split at everything that is not a letter or digit.
 pub fn tokens(text: &str) -> Vec<String> {
-    deunicode::deunicode(text)
-        .to_lowercase()
+    // Split first: deunicode drops control characters, so a newline between two values would
+    // glue their words together.
+    let mut out = Vec::new();
+    for word in text
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(str::to_string)
-        .collect()
+    {
+        let folded = if word.is_ascii() {
+            word.to_ascii_lowercase()
+        } else {
+            deunicode::deunicode(word).to_lowercase()
+        };
+        out.extend(
+            folded
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(str::to_string),
+        );
+    }
+    out
 }
 
 /// Find persons; at most `opts.limit`, best first.
@@ -146,7 +160,9 @@ pub fn search(index: &Index, text: &str, opts: &Options) -> Result<Vec<Hit>, Sto
 
     let query = Query::parse(text);
     let mut candidates: BTreeSet<String> = exact.keys().cloned().collect();
-    if !query.required.is_empty() {
+    // A whole e-mail, phone number or id that names someone is the answer; its words would
+    // only add people who happen to share a domain or a digit group.
+    if exact.is_empty() && !query.required.is_empty() {
         let strict = fts_all(&query.required, &BTreeMap::new());
         candidates.extend(index.search(&strict, CANDIDATES)?);
         if candidates.len() < opts.limit {
@@ -417,6 +433,9 @@ mod tests {
             ("Öztürk", "ozturk", ""),
             ("jan.vanderberg@buurt.nl", "jan vanderberg buurt nl", ""),
             ("06-12345678", "06 12345678", ""),
+            // Lines are separate values: never glued together.
+            ("Özlem\nÖztürk", "ozlem ozturk", ""),
+            ("a@x.nl\nb@y.nl", "a x nl b y nl", ""),
         ];
         for (text, required, optional) in CASES {
             let q = Query::parse(text);

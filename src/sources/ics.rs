@@ -126,14 +126,21 @@ pub fn read(path: &str, bytes: &[u8]) -> CalendarRead {
                 if what == "VCALENDAR" {
                     saw_calendar = true;
                 }
-                if what == "VEVENT" && stack.last().map(String::as_str) != Some("VEVENT") {
-                    if event.is_some() {
-                        // A VEVENT inside a VEVENT: RFC 5545 has none; treat it as the next.
+                if what == "VEVENT" {
+                    if let Some(pos) = stack.iter().rposition(|c| c == "VEVENT") {
+                        // RFC 5545 nests no event in an event: the open one ends here.
                         out.diagnostics.push(Diagnostic::warning(
                             path,
                             line_no,
                             "BEGIN:VEVENT inside an event; the open event ends here",
                         ));
+                        if let Some(mut ev) = event.take() {
+                            ev.raw = lines[first_line_of_event..*start].join("\n");
+                            if !cancelled {
+                                out.events.push(ev);
+                            }
+                        }
+                        stack.truncate(pos);
                     }
                     ordinal += 1;
                     first_line_of_event = *start;
