@@ -15,7 +15,6 @@
 use super::text;
 use super::Invalid;
 use phonenumber::country::Id;
-use phonenumber::Mode;
 
 const FIELD: &str = "phone";
 
@@ -69,30 +68,52 @@ pub fn normalize_in(raw: &str, region: Option<Id>) -> Phone {
         kept.push_str(";ext=");
         kept.push_str(ext);
     }
-    // Without a default country only international numbers can parse; `00` is the
-    // international prefix in most of Europe, so read it as `+` then.
-    let input = match (region, compact.strip_prefix("00")) {
-        (None, Some(rest)) => format!("+{rest}"),
-        _ => compact,
+    // A number that carries its own country code is parsed without a default country: the
+    // crate (0.3.10) strips the default country's national prefix from it, so that with NL as
+    // default `+39 06 6982 1234` (Rome) loses its zero and turns invalid (measured). An
+    // international prefix (`0039…` from NL) becomes `+`.
+    let (input, parse_region) = match international(&compact, region) {
+        Some(intl) => (intl, None),
+        None => (compact, region),
     };
     let invalid = |reason: &str| Phone::Invalid {
         kept: kept.clone(),
         problem: Invalid::new(FIELD, &s, reason),
     };
-    let number = match phonenumber::parse(region, &input) {
+    let number = match phonenumber::parse(parse_region, &input) {
         Ok(n) => n,
         Err(_) => return invalid("is not a valid phone number"),
     };
     if !number.is_valid() {
         return invalid("is not a valid phone number");
     }
-    let mut out = number.format().mode(Mode::E164).to_string();
+    // E.164 is `+`, the country code and the national number (with an Italian leading zero
+    // where there is one); written directly, because the crate's formatter looks up the
+    // region's formats first and costs as much as parsing (measured).
+    let mut out = format!("+{}{}", number.code().value(), number.national());
     let ext = ext.or_else(|| number.extension().map(|e| e.to_string()));
     if let Some(ext) = ext {
         out.push_str(";ext=");
         out.push_str(&ext);
     }
     Phone::Valid(out)
+}
+
+/// The `+` form of a number written with its country code (`+39…`, or `0039…` where `00` is the
+/// region's international prefix); `None` for a national number.
+fn international(compact: &str, region: Option<Id>) -> Option<String> {
+    if compact.starts_with('+') {
+        return Some(compact.to_owned());
+    }
+    if !compact.starts_with('0') {
+        return None;
+    }
+    let Some(region) = region else {
+        return compact.strip_prefix("00").map(|rest| format!("+{rest}"));
+    };
+    let meta = phonenumber::metadata::DATABASE.by_id(region.as_ref())?;
+    let idd = meta.international_prefix()?.find(compact)?;
+    (idd.start() == 0 && idd.end() < compact.len()).then(|| format!("+{}", &compact[idd.end()..]))
 }
 
 fn strip_tel(s: &str) -> &str {
@@ -177,6 +198,11 @@ mod tests {
         ("030 - 123 45 67", "+31301234567"),
         ("+49 30 1234567", "+49301234567"),
         ("0049 30 1234567", "+49301234567"),
+        ("+39 06 6982 1234", "+390669821234"),
+        ("0039 06 6982 1234", "+390669821234"),
+        ("+39 347 123 4567", "+393471234567"),
+        ("+44 20 7946 0958", "+442079460958"),
+        ("+44 (0)20 7946 0958", "+442079460958"),
         ("+32 470 12 34 56", "+32470123456"),
         ("+1 650 253 0000", "+16502530000"),
         ("020-1234567 x123", "+31201234567;ext=123"),
@@ -247,6 +273,25 @@ mod tests {
         for input in NOT_A_PHONE {
             let got = normalize(input, "NL");
             assert!(matches!(got, Phone::NotAPhone(_)), "{input:?} gave {got:?}");
+        }
+    }
+
+    #[test]
+    fn e164_is_what_the_crate_writes() {
+        for input in [
+            "+39 06 6982 1234",
+            "+39 347 123 4567",
+            "+31612345678",
+            "+1 650 253 0000",
+            "+44 20 7946 0958",
+        ] {
+            let n = phonenumber::parse(None, input).expect("a number");
+            let crate_form = n.format().mode(phonenumber::Mode::E164).to_string();
+            assert_eq!(
+                normalize(input, "NL"),
+                Phone::Valid(crate_form),
+                "{input:?}"
+            );
         }
     }
 
