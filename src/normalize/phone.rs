@@ -48,25 +48,37 @@ pub fn is_valid(value: &str) -> bool {
 /// [`normalize`] with the region already looked up.
 pub fn normalize_in(raw: &str, region: Option<Id>) -> Phone {
     let s = text::clean(raw);
-    // Extensions are looked for in the compact form, so that the kept form of an invalid
-    // number splits the same way again.
     let all = compact(strip_tel(&s));
-    let (main, ext) = split_extension(&all);
-    let compact = main.to_owned();
-    if !compact.bytes().any(|b| b.is_ascii_digit()) {
+    if !all.bytes().any(|b| b.is_ascii_digit()) {
         return Phone::NotAPhone(Invalid::new(FIELD, &s, "is not a phone number: no digits"));
     }
-    if looks_like_account_number(&compact) {
+    if looks_like_account_number(&all) {
         return Phone::NotAPhone(Invalid::new(
             FIELD,
             &s,
             "is not a phone number: it looks like a bank account or VAT number",
         ));
     }
+    // A label written into the value (`M: 06…`, `Tel. 020…`, as on scanned cards) is not part
+    // of the number.
+    let body = all.trim_start_matches(|c: char| !c.is_ascii_digit() && c != '+');
+    // Extensions are looked for in the compact form, so that the kept form of an invalid
+    // number splits the same way again.
+    let (main, ext) = split_extension(body);
+    let compact = main.to_owned();
     let mut kept = compact.clone();
     if let Some(ext) = &ext {
         kept.push_str(";ext=");
         kept.push_str(ext);
+    }
+    let invalid = |reason: &str| Phone::Invalid {
+        kept: kept.clone(),
+        problem: Invalid::new(FIELD, &s, reason),
+    };
+    // Letters left in the number: the crate would read them as a vanity number (`a` = 2),
+    // which a contact's phone field almost never is.
+    if compact.chars().any(char::is_alphabetic) {
+        return invalid("is not a valid phone number: it holds letters");
     }
     // A number that carries its own country code is parsed without a default country: the
     // crate (0.3.10) strips the default country's national prefix from it, so that with NL as
@@ -75,10 +87,6 @@ pub fn normalize_in(raw: &str, region: Option<Id>) -> Phone {
     let (input, parse_region) = match international(&compact, region) {
         Some(intl) => (intl, None),
         None => (compact, region),
-    };
-    let invalid = |reason: &str| Phone::Invalid {
-        kept: kept.clone(),
-        problem: Invalid::new(FIELD, &s, reason),
     };
     let number = match phonenumber::parse(parse_region, &input) {
         Ok(n) => n,
@@ -92,7 +100,7 @@ pub fn normalize_in(raw: &str, region: Option<Id>) -> Phone {
     // region's formats first and costs as much as parsing (measured).
     let mut out = format!("+{}{}", number.code().value(), number.national());
     let ext = ext.or_else(|| number.extension().map(|e| e.to_string()));
-    if let Some(ext) = ext {
+    if let Some(ext) = ext.filter(|e| !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit())) {
         out.push_str(";ext=");
         out.push_str(&ext);
     }
@@ -257,6 +265,28 @@ mod tests {
                 }
                 other => panic!("phone {input:?} should be invalid, got {other:?}"),
             }
+        }
+    }
+
+    #[test]
+    fn labels_and_letters_in_the_value() {
+        assert_eq!(
+            normalize("M: 06-12345678", "NL"),
+            Phone::Valid("+31612345678".to_owned())
+        );
+        assert_eq!(
+            normalize("Tel. 020 123 4567", "NL"),
+            Phone::Valid("+31201234567".to_owned())
+        );
+        match normalize("164a0aX", "DE") {
+            Phone::Invalid { kept, problem } => {
+                assert_eq!(kept, "164a0aX");
+                assert_eq!(
+                    problem.to_string(),
+                    "phone \"164a0aX\" is not a valid phone number: it holds letters"
+                );
+            }
+            other => panic!("letters make a number invalid, got {other:?}"),
         }
     }
 
