@@ -16,6 +16,8 @@
 //!   as `initials`.
 //! - Emoji and flags are dropped, a name in capitals is title-cased with particles in lower
 //!   case (`JAN DE VRIES` → `Jan de Vries`, `IJSSELSTEIN` → `IJsselstein`).
+//! - Nicknames in brackets or quotes are taken out (a part that is only a nickname leaves no
+//!   name); a bracket or quote without its partner is dropped.
 //! - `full` is the source's whole name cleaned the same way, or when there is none, rebuilt as
 //!   `prefix given family suffix`.
 //!
@@ -976,6 +978,55 @@ mod tests {
         ("Robert \"Bob\" Smith", "", "Robert", "Smith", ""),
         ("  Jan \t de  Vries\t", "", "Jan", "de Vries", ""),
         ("Mohammed El Amrani", "", "Mohammed", "El Amrani", ""),
+        (
+            "Jan-Willem van de Velde",
+            "",
+            "Jan-Willem",
+            "van de Velde",
+            "",
+        ),
+        ("Maarten 't Hart", "", "Maarten", "'t Hart", ""),
+        ("'t Hart, Maarten", "", "Maarten", "'t Hart", ""),
+        ("Hart, Maarten 't", "", "Maarten", "'t Hart", ""),
+        (
+            "Anne van Dijk-de Groot",
+            "",
+            "Anne",
+            "van Dijk-de Groot",
+            "",
+        ),
+        (
+            "van Dijk-de Groot, Anne",
+            "",
+            "Anne",
+            "van Dijk-de Groot",
+            "",
+        ),
+        ("A.J.M. (Ton) Jansen", "", "A.J.M.", "Jansen", ""),
+        (
+            "Ir. drs. P.C. van Leeuwen",
+            "Ir. drs.",
+            "P.C.",
+            "van Leeuwen",
+            "",
+        ),
+        ("W. de Jong-van Dam", "", "W.", "de Jong-van Dam", ""),
+        ("DE JONG, P.", "", "P.", "de Jong", ""),
+        (
+            "Sanne van der Meer-Bakker",
+            "",
+            "Sanne",
+            "van der Meer-Bakker",
+            "",
+        ),
+        ("Ruud van Nistelrooij", "", "Ruud", "van Nistelrooij", ""),
+        (
+            "Pieter Jan op den Kamp",
+            "",
+            "Pieter Jan",
+            "op den Kamp",
+            "",
+        ),
     ];
 
     #[test]
