@@ -220,6 +220,8 @@ pub fn import(
                     rejected: read.rejected,
                 });
             }
+            // Sidecars are read before the others and come back without diagnostics.
+            Read::Skipped(diags) if diags.is_empty() => {}
             Read::Skipped(diags) => {
                 summary.files_skipped += 1;
                 summary.diagnostics.extend(diags);
