@@ -3,8 +3,12 @@
 //! phone formats) with arbitrary text, so that both the common shapes and the odd ones are
 //! tried.
 
-use netwerk_import::model::{Address, Name, Org, RawAddress, RawName, RawOrg};
-use netwerk_import::normalize::{address, date, email, label, name, org, phone, text, url};
+use netwerk_import::model::{
+    Address, Labeled, Name, Org, RawAddress, RawContact, RawName, RawOrg, Source, SourceKind,
+};
+use netwerk_import::normalize::{
+    address, contact, date, email, label, name, org, phone, text, url, Options,
+};
 use proptest::prelude::*;
 
 /// Words a name is made of: given names, particles in several cases, titles, suffixes,
@@ -315,6 +319,41 @@ proptest! {
         if let Ok(Some(v)) = date::connected_on(&s) {
             prop_assert_eq!(date::connected_on(&v), Ok(Some(v.clone())), "connected_on from {:?}", s);
             prop_assert_eq!(v.len(), 10);
+        }
+    }
+
+    #[test]
+    fn contact_never_panics_and_locates_every_warning(
+        name in raw_name(),
+        emails in prop::collection::vec(email_text(), 0..3),
+        phones in prop::collection::vec(phone_text(), 0..3),
+        urls in prop::collection::vec(url_text(), 0..2),
+        orgs in prop::collection::vec(name_text(), 0..2),
+        dates in (date_text(), date_text()),
+        labels in prop::collection::vec("\\PC{0,8}", 3),
+    ) {
+        let mut raw = RawContact::new(
+            Source { path: "x/y.csv".to_owned(), kind: SourceKind::CsvGeneric, record: 7, line: Some(9) },
+            "",
+        );
+        raw.name = name;
+        raw.emails = emails.into_iter().map(|e| Labeled::with_label(e, Some(labels[0].clone()))).collect();
+        raw.phones = phones.into_iter().map(|p| Labeled::with_label(p, Some(labels[1].clone()))).collect();
+        raw.urls = urls.into_iter().map(|u| Labeled::with_label(u, Some(labels[2].clone()))).collect();
+        raw.orgs = orgs.into_iter().map(|o| RawOrg { name: o, department: None }).collect();
+        raw.birthday = Some(dates.0);
+        raw.connected_on = Some(dates.1);
+        let (c, diags) = contact(&raw, &Options::default());
+        prop_assert_eq!(&c.source, &raw.source);
+        for d in &diags {
+            prop_assert_eq!((d.path.as_str(), d.line, d.record), ("x/y.csv", Some(9), Some(7)));
+        }
+        // Every e-mail kept is valid; every phone kept is E.164 or was warned about.
+        for e in &c.emails {
+            prop_assert_eq!(email::normalize(&e.value), Ok(e.value.clone()));
+        }
+        for p in &c.phones {
+            prop_assert!(phone::is_valid(&p.value) || diags.iter().any(|d| d.message.starts_with("phone")));
         }
     }
 

@@ -16,6 +16,8 @@
 //!   as `initials`.
 //! - Emoji and flags are dropped, a name in capitals is title-cased with particles in lower
 //!   case (`JAN DE VRIES` → `Jan de Vries`, `IJSSELSTEIN` → `IJsselstein`).
+//! - Nicknames in brackets or quotes are taken out (a part that is only a nickname leaves no
+//!   name); a bracket or quote without its partner is dropped.
 //! - `full` is the source's whole name cleaned the same way, or when there is none, rebuilt as
 //!   `prefix given family suffix`.
 //!
@@ -24,6 +26,7 @@
 
 use super::text;
 use crate::model::{Name, RawName};
+use std::sync::LazyLock;
 
 /// A name and the nicknames found inside it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -160,10 +163,27 @@ fn word_key(w: &str) -> String {
         .collect()
 }
 
+/// `word_key(token) == key`, without allocating for ASCII words (the common case: this runs
+/// for every word against every particle).
+fn word_is(token: &str, key: &str) -> bool {
+    if token.is_ascii() {
+        token.len() == key.len()
+            && token.bytes().zip(key.bytes()).all(|(t, k)| {
+                let t = if t == b'`' {
+                    b'\''
+                } else {
+                    t.to_ascii_lowercase()
+                };
+                t == k
+            })
+    } else {
+        word_key(token) == key
+    }
+}
+
 /// Whether `w` is a particle word on its own (`van`, `'t`, `v.d.`).
 pub fn is_particle(w: &str) -> bool {
-    let key = word_key(w);
-    PARTICLES.iter().any(|p| p.len() == 1 && p[0] == key)
+    PARTICLES.iter().any(|p| p.len() == 1 && word_is(w, p[0]))
 }
 
 /// A word that is part of some particle (`in` of `in 't`), for lower-casing names in capitals.
@@ -171,15 +191,30 @@ fn is_particle_word(key: &str) -> bool {
     PARTICLES.iter().any(|p| p.contains(&key))
 }
 
+/// The distinct last words of the particles (`der` of `van der`, `van`), to turn most words
+/// away before the particles are tried one by one.
+static PARTICLE_ENDS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let mut ends: Vec<&'static str> = PARTICLES.iter().filter_map(|p| p.last().copied()).collect();
+    ends.sort_unstable();
+    ends.dedup();
+    ends
+});
+
 /// The length of the longest particle that ends just before `end` in `tokens`.
 fn particle_ending_at(tokens: &[String], end: usize) -> Option<usize> {
+    let last = tokens.get(end.checked_sub(1)?)?;
+    // No particle word is longer than six bytes (`van’t` with a typographic apostrophe).
+    if last.len() > 7 || !PARTICLE_ENDS.iter().any(|k| word_is(last, k)) {
+        return None;
+    }
     (1..=3).rev().find(|&len| {
-        len <= end && {
-            let keys: Vec<String> = tokens[end - len..end].iter().map(|t| word_key(t)).collect();
-            PARTICLES
-                .iter()
-                .any(|p| p.len() == len && p.iter().zip(&keys).all(|(a, b)| *a == b))
-        }
+        len <= end
+            && PARTICLES.iter().any(|p| {
+                p.len() == len
+                    && p.iter()
+                        .zip(&tokens[end - len..end])
+                        .all(|(k, t)| word_is(t, k))
+            })
     })
 }
 
@@ -193,8 +228,8 @@ fn ends_with_hyphen_particle(token: &str) -> bool {
 /// Whether the particle run `tokens` may open a name that has no given name before it.
 fn may_open(tokens: &[String]) -> bool {
     tokens.first().is_some_and(|first| {
-        let key = word_key(first);
-        OPENING_PARTICLES.contains(&key.as_str()) || first.chars().all(|c| !c.is_uppercase())
+        OPENING_PARTICLES.iter().any(|p| word_is(first, p))
+            || first.chars().all(|c| !c.is_uppercase())
     })
 }
 
@@ -233,6 +268,10 @@ fn family_start(tokens: &[String], mut start: usize, allow_empty_given: bool) ->
 
 /// Whether `token` is a title (`Dr.`, `prof.dr.ir.`, `Mevr`).
 fn is_title(token: &str) -> bool {
+    // Every title starts with one of these letters: most words are turned away here.
+    if !token.starts_with(['d', 'D', 'p', 'P', 'i', 'I', 'm', 'M', 'b', 'B']) {
+        return false;
+    }
     let key = word_key(token);
     let dotted = key.contains('.');
     let mut pieces = key.split('.').filter(|p| !p.is_empty()).peekable();
@@ -246,13 +285,29 @@ fn is_title(token: &str) -> bool {
 
 /// Whether `token` is a degree or generational suffix (`MSc`, `Ph.D.`, `Jr.`, `MA`).
 fn is_suffix(token: &str) -> bool {
-    let t = token.trim_end_matches(',');
-    let undotted: String = t.chars().filter(|&c| c != '.').collect();
+    // Every suffix is at most six ASCII letters once dots are gone: collected on the stack.
+    let mut buf = [0u8; 6];
+    let mut n = 0;
+    for b in token.trim_end_matches(',').bytes() {
+        if b == b'.' {
+            continue;
+        }
+        if !b.is_ascii_alphabetic() || n == buf.len() {
+            return false;
+        }
+        buf[n] = b;
+        n += 1;
+    }
+    let Ok(undotted) = std::str::from_utf8(&buf[..n]) else {
+        return false;
+    };
     if undotted.is_empty() {
         return false;
     }
-    SUFFIXES_EXACT.contains(&undotted.as_str())
-        || SUFFIXES_FOLDED.contains(&undotted.to_lowercase().as_str())
+    SUFFIXES_EXACT.contains(&undotted)
+        || SUFFIXES_FOLDED
+            .iter()
+            .any(|f| f.eq_ignore_ascii_case(undotted))
 }
 
 /// Segments of an initials token: `J.P.` → `J`, `P`; `Th.J.` → `Th`, `J`; `J.-P.` → `J`, `-P`.
@@ -262,6 +317,10 @@ fn is_suffix(token: &str) -> bool {
 /// (`j.p.`).
 fn initials_segments(token: &str) -> Option<Vec<String>> {
     let dotted = token.contains('.');
+    // Without a dot only a single capital is an initial: most words are turned away here.
+    if !dotted && token.chars().nth(1).is_some() {
+        return None;
+    }
     let parts: Vec<&str> = token.split('.').collect();
     let mut out = Vec::new();
     for (i, part) in parts.iter().enumerate() {
@@ -332,6 +391,9 @@ fn take_nicknames(s: &str, nicknames: &mut Vec<String>) -> String {
         ('«', '»'),
         ('[', ']'),
     ];
+    if !s.contains(|c: char| PAIRS.iter().any(|(o, cl)| c == *o || c == *cl)) {
+        return s.to_owned();
+    }
     let mut rest = s.to_owned();
     let mut found = Vec::new();
     for &(open, close) in PAIRS {
@@ -362,11 +424,18 @@ fn take_nicknames(s: &str, nicknames: &mut Vec<String>) -> String {
 fn is_shouting(s: &str) -> bool {
     let mut long_word = false;
     for w in s.split_whitespace() {
-        if is_initials(w) || SUFFIXES_EXACT.contains(&w.replace('.', "").as_str()) {
-            continue;
-        }
         if w.chars().any(char::is_lowercase) {
+            // Only dotted initials (`j.p.`) may hold small letters in a name in capitals.
+            if is_initials(w) {
+                continue;
+            }
             return false;
+        }
+        let exact_suffix = SUFFIXES_EXACT
+            .iter()
+            .any(|e| w.chars().filter(|&c| c != '.').eq(e.chars()));
+        if exact_suffix || is_initials(w) {
+            continue;
         }
         // Two capitals alone are as often initials or a nickname (`JP`) as shouting.
         if w.chars().filter(|c| c.is_alphabetic()).count() >= 3
@@ -909,6 +978,55 @@ mod tests {
         ("Robert \"Bob\" Smith", "", "Robert", "Smith", ""),
         ("  Jan \t de  Vries\t", "", "Jan", "de Vries", ""),
         ("Mohammed El Amrani", "", "Mohammed", "El Amrani", ""),
+        (
+            "Jan-Willem van de Velde",
+            "",
+            "Jan-Willem",
+            "van de Velde",
+            "",
+        ),
+        ("Maarten 't Hart", "", "Maarten", "'t Hart", ""),
+        ("'t Hart, Maarten", "", "Maarten", "'t Hart", ""),
+        ("Hart, Maarten 't", "", "Maarten", "'t Hart", ""),
+        (
+            "Anne van Dijk-de Groot",
+            "",
+            "Anne",
+            "van Dijk-de Groot",
+            "",
+        ),
+        (
+            "van Dijk-de Groot, Anne",
+            "",
+            "Anne",
+            "van Dijk-de Groot",
+            "",
+        ),
+        ("A.J.M. (Ton) Jansen", "", "A.J.M.", "Jansen", ""),
+        (
+            "Ir. drs. P.C. van Leeuwen",
+            "Ir. drs.",
+            "P.C.",
+            "van Leeuwen",
+            "",
+        ),
+        ("W. de Jong-van Dam", "", "W.", "de Jong-van Dam", ""),
+        ("DE JONG, P.", "", "P.", "de Jong", ""),
+        (
+            "Sanne van der Meer-Bakker",
+            "",
+            "Sanne",
+            "van der Meer-Bakker",
+            "",
+        ),
+        ("Ruud van Nistelrooij", "", "Ruud", "van Nistelrooij", ""),
+        (
+            "Pieter Jan op den Kamp",
+            "",
+            "Pieter Jan",
+            "op den Kamp",
+            "",
+        ),
     ];
 
     #[test]

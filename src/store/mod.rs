@@ -403,6 +403,21 @@ impl Index {
         Ok(found.and_then(|(hash, kind)| SourceKind::parse(&kind).map(|k| (hash, k))))
     }
 
+    /// For the summary: per source kind, how many persons that hold a record of that kind were
+    /// created, and how many were updated, by run `run_id`.
+    pub fn persons_by_kind(
+        &self,
+        run_id: i64,
+    ) -> Result<Vec<(SourceKind, usize, usize)>, StoreError> {
+        let rows = apply::persons_by_kind(&self.conn, run_id).ctx(&self.path, || {
+            format!("counting the persons of run {run_id}")
+        })?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(kind, new, updated)| SourceKind::parse(&kind).map(|k| (k, new, updated)))
+            .collect())
+    }
+
     /// Apply one run in one transaction; an error anywhere leaves the previous index intact.
     /// When no file is new or changed, nothing is written (`changed: false`).
     pub fn apply(&mut self, run: RunInput) -> Result<RunOutcome, StoreError> {
