@@ -208,8 +208,10 @@ pub(super) fn apply(
     w.finish_run(&outcome)?;
 
     if run.dry_run {
-        // Everything was computed inside the transaction; dropping it undoes every write.
+        // Everything was computed inside the transaction; dropping it undoes every write,
+        // the `runs` row included.
         drop(tx);
+        outcome.run_id = None;
         return Ok(outcome);
     }
     tx.commit()
