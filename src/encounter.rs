@@ -532,4 +532,226 @@ mod tests {
         assert_eq!(e.source, "x/2025-01-02 Borrel");
         assert_eq!(e.how, "in-person");
     }
+
+    fn raw_and_contact(kind: SourceKind, connected: Option<&str>) -> (RawContact, Contact) {
+        let source = crate::model::Source {
+            path: "in/file".to_string(),
+            kind,
+            record: 1,
+            line: Some(2),
+        };
+        let mut raw = RawContact::new(source.clone(), "raw");
+        raw.connected_on = connected.map(str::to_string);
+        let mut contact = Contact::empty(source);
+        contact.connected_on = connected
+            .filter(|d| is_iso_date(d))
+            .map(|d| crate::model::Value {
+                value: d.to_string(),
+                original: d.to_string(),
+                label: None,
+            });
+        (raw, contact)
+    }
+
+    fn show(list: &[EncounterInput]) -> Vec<String> {
+        list.iter()
+            .map(|e| {
+                let m = &e.encounter;
+                format!(
+                    "{} {} {} {} <- {}{}",
+                    m.how,
+                    m.date.as_deref().unwrap_or("-"),
+                    m.event.as_deref().unwrap_or("-"),
+                    m.place.as_deref().unwrap_or("-"),
+                    m.source,
+                    e.note
+                        .as_ref()
+                        .map(|n| format!(" note={n}"))
+                        .unwrap_or_default()
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn records_tell_their_own_dates() {
+        let folder = for_file(
+            "x/2026-10-03 Congres, Utrecht/a",
+            SourceKind::Scan,
+            &BTreeMap::new(),
+        );
+        let folder_undated = Some(EncounterInput {
+            encounter: Encounter {
+                event: Some("Borrel".to_string()),
+                date: None,
+                place: None,
+                how: "card".to_string(),
+                source: "x/netwerk.toml".to_string(),
+            },
+            note: None,
+        });
+        // (kind, connected_on as the reader gives it, extra, the file's encounter, expected)
+        type Case<'a> = (
+            SourceKind,
+            Option<&'a str>,
+            &'a [(&'a str, &'a str)],
+            &'a Option<EncounterInput>,
+            &'a [&'a str],
+        );
+        let cases: &[Case] = &[
+            (
+                SourceKind::CsvLinkedin,
+                Some("2024-10-09"),
+                &[],
+                &None,
+                &["linkedin 2024-10-09 - - <- in/file"],
+            ),
+            (
+                SourceKind::JsonFacebook,
+                Some("2026-03-08"),
+                &[],
+                &None,
+                &["facebook 2026-03-08 - - <- in/file"],
+            ),
+            (SourceKind::CsvLinkedin, None, &[], &None, &[]),
+            (
+                SourceKind::CsvLinkedinInvitations,
+                Some("2026-11-15"),
+                &[("Direction", "INCOMING")],
+                &None,
+                &["linkedin 2026-11-15 LinkedIn invitation received - <- in/file"],
+            ),
+            // A card photo: EXIF date and GPS make their own encounter …
+            (
+                SourceKind::Scan,
+                Some("2026:10:03 14:12:00"),
+                &[(EXIF_GPS, "52.0894,5.1152")],
+                &None,
+                &["card 2026-10-03 - 52.08940, 5.11520 <- in/file"],
+            ),
+            // … or fill what the folder leaves open (the folder names the event).
+            (
+                SourceKind::Scan,
+                Some("2026:10:04 09:00:00"),
+                &[(EXIF_GPS, "52.0894,5.1152")],
+                &folder,
+                &["card 2026-10-03 Congres Utrecht <- x/2026-10-03 Congres, Utrecht"],
+            ),
+            (
+                SourceKind::Scan,
+                Some("2026:10:04 09:00:00"),
+                &[(EXIF_GPS, "999,5")],
+                &folder_undated,
+                &["card 2026-10-04 Borrel - <- x/netwerk.toml"],
+            ),
+            (SourceKind::Scan, None, &[], &None, &[]),
+            // Other records: the file's encounter, then their own date.
+            (
+                SourceKind::Vcard,
+                Some("2025-01-01"),
+                &[],
+                &folder,
+                &[
+                    "card 2026-10-03 Congres Utrecht <- x/2026-10-03 Congres, Utrecht",
+                    "connected 2025-01-01 - - <- in/file",
+                ],
+            ),
+        ];
+        for (kind, connected, extra, file, want) in cases {
+            let (mut raw, mut contact) = raw_and_contact(*kind, *connected);
+            raw.extra = extra
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            if *kind == SourceKind::CsvLinkedinInvitations {
+                contact.notes.push(crate::model::Value {
+                    value: "Leuk je te spreken".to_string(),
+                    original: "Leuk je te spreken".to_string(),
+                    label: None,
+                });
+            }
+            let got = for_record(&raw, &contact, file.as_ref());
+            let mut want: Vec<String> = want.iter().map(|s| s.to_string()).collect();
+            if *kind == SourceKind::CsvLinkedinInvitations {
+                want[0].push_str(" note=Leuk je te spreken");
+            }
+            assert_eq!(show(&got), want, "case {kind} {connected:?}");
+        }
+    }
+
+    #[test]
+    fn run_flags_and_their_dates() {
+        assert!(from_flags(None, Some(" "), None, SourceKind::Vcard).is_none());
+        let e = from_flags(Some("Borrel"), Some("2026-11-27"), None, SourceKind::Scan)
+            .expect("an encounter");
+        assert_eq!(show(&[e]), ["card 2026-11-27 Borrel - <- (command line)"]);
+        assert!(check_date("2026-11-27").is_ok());
+        assert!(check_date("27-11-2026").is_err());
+    }
+
+    fn participant(email: &str) -> Participant {
+        Participant {
+            email: Some(email.to_string()),
+            ..Participant::default()
+        }
+    }
+
+    #[test]
+    fn the_calendar_owner_is_in_every_event() {
+        let ev = |emails: &[&str]| CalendarEvent {
+            attendees: emails.iter().map(|e| participant(e)).collect(),
+            ..CalendarEvent::default()
+        };
+        const CASES: &[(&[&[&str]], Option<&str>)] = &[
+            (
+                &[&["me@x", "a@x"], &["me@x", "b@x"], &["c@x", "me@x"]],
+                Some("me@x"),
+            ),
+            // Too few events to tell.
+            (&[&["me@x", "a@x"], &["me@x", "b@x"]], None),
+            // Two addresses in every event: no way to tell which is the owner.
+            (
+                &[&["me@x", "a@x"], &["me@x", "a@x"], &["a@x", "me@x"]],
+                None,
+            ),
+            (&[&["me@x"], &["a@x"], &["me@x"]], None),
+        ];
+        for (events, want) in CASES {
+            let events: Vec<CalendarEvent> = events.iter().map(|e| ev(e)).collect();
+            assert_eq!(calendar_owner(&events).as_deref(), *want, "case {events:?}");
+        }
+    }
+
+    #[test]
+    fn who_counts_in_a_calendar() {
+        let me = vec!["ik@x.nl".to_string()];
+        let p = |email: Option<&str>, partstat: Option<&str>, cutype: Option<&str>| Participant {
+            email: email.map(str::to_string),
+            name: None,
+            partstat: partstat.map(str::to_string),
+            cutype: cutype.map(str::to_string),
+        };
+        const CASES: &[(Option<&str>, Option<&str>, Option<&str>, bool)] = &[
+            (Some("jan@x.nl"), Some("ACCEPTED"), None, true),
+            (
+                Some("jan@x.nl"),
+                Some("TENTATIVE"),
+                Some("INDIVIDUAL"),
+                true,
+            ),
+            (Some("jan@x.nl"), Some("DECLINED"), None, false),
+            (Some("zaal@x.nl"), None, Some("ROOM"), false),
+            (Some("beamer@x.nl"), None, Some("RESOURCE"), false),
+            (Some("team@x.nl"), None, Some("GROUP"), false),
+            (Some("IK@X.NL"), None, None, false),
+            (None, None, None, false),
+        ];
+        for (email, partstat, cutype, want) in CASES {
+            assert_eq!(
+                participant_counts(&p(*email, *partstat, *cutype), &me),
+                *want,
+                "case {email:?} {partstat:?} {cutype:?}"
+            );
+        }
+    }
 }

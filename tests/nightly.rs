@@ -351,3 +351,58 @@ fn run_flags_give_an_encounter_to_files_nothing_else_describes() {
     assert_eq!(m["place"], "De Brug, Utrecht");
     assert_eq!(m["source"], "(command line)");
 }
+
+#[test]
+fn an_index_of_schema_version_1_is_upgraded_in_place() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let index = dir.path().join("index.db");
+    {
+        // A version-1 index as the first release wrote it: one person, Jan van der Berg.
+        let conn = rusqlite::Connection::open(&index).expect("open");
+        let v1 = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("src/store/schema.sql"),
+        )
+        .expect("schema.sql");
+        conn.execute_batch(&v1).expect("v1 schema");
+        let contact = serde_json::json!({
+            "source": {"path": "a.vcf", "kind": "Vcard", "record": 1, "line": 1},
+            "name": {"full": "Jan van der Berg", "given": "Jan", "family": "van der Berg",
+                     "prefix": null, "suffix": null, "initials": null, "original": "Jan van der Berg"},
+            "nicknames": [], "emails": [{"value": "jan@x.nl", "original": "jan@x.nl", "label": null}],
+            "phones": [], "orgs": [], "titles": [], "urls": [], "socials": [], "addresses": [],
+            "birthday": null, "notes": [], "connected_on": null
+        });
+        conn.execute_batch(&format!(
+            "INSERT INTO runs (id, started_at, command) VALUES (1, '2026-01-01T00:00:00Z', 'v1');
+             INSERT INTO files (id, path, hash, size, kind, run_id) VALUES (1, 'a.vcf', 'h', 1, 'vcard', 1);
+             INSERT INTO records (id, file_id, path, ordinal, line, kind, status, raw, raw_hash,
+                 stable_key, contact_json)
+                 VALUES (1, 1, 'a.vcf', 1, 1, 'vcard', 'imported', 'raw', 'rh', 'a.vcf#1#rh', '{}');
+             INSERT INTO persons (id, created_run, updated_run) VALUES ('p-000000000001', 1, 1);
+             INSERT INTO person_records (record_id, person_id, run_id) VALUES (1, 'p-000000000001', 1);
+             INSERT INTO person_search (rowid, person_id, name, emails, phones, orgs, titles)
+                 SELECT rowid, id, 'Jan van der Berg', 'jan@x.nl', '', '', '' FROM persons;
+             PRAGMA user_version = 1;",
+            contact.to_string().replace('\'', "''")
+        ))
+        .expect("v1 rows");
+    }
+    // Opening it (here through `who`) migrates: the search row is rebuilt with the compact
+    // family name that version 2 indexes.
+    let card = who(&index, "vanderberg");
+    assert_eq!(card["id"], "p-000000000001");
+    assert_eq!(card["name"], "Jan van der Berg");
+    let conn = rusqlite::Connection::open(&index).expect("open");
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .expect("version");
+    assert_eq!(version, 2);
+    // And it takes a run and a purpose like a new one.
+    let out = run(&index, &["note", "p-000000000001", "--offer", "koffie"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
