@@ -196,6 +196,33 @@ fn five_nightly_runs_lose_nothing() {
     );
     assert_eq!(id(&index, "06-87654321"), jan);
     let kees = id(&index, "kees");
+    // The exports keep it too: a provenance entry with `current: false` in JSON Lines, an
+    // X-NETWERK-HISTORIC property in vCard.
+    let jsonl = String::from_utf8(run(&index, &["export"]).stdout).expect("utf-8");
+    let line: Value = jsonl
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).expect("json"))
+        .find(|p| p["id"] == jan.as_str())
+        .expect("jan");
+    assert_eq!(line["phones"], serde_json::json!(["+31687654321"]));
+    let old: Vec<&Value> = line["provenance"]
+        .as_array()
+        .expect("provenance")
+        .iter()
+        .filter(|p| p["current"] == false)
+        .collect();
+    assert_eq!(old.len(), 1, "{}", line["provenance"]);
+    assert_eq!(old[0]["field"], "phones");
+    assert_eq!(old[0]["value"], "+31612345678");
+    assert_eq!(old[0]["from"][0]["original"], "06-12345678");
+    assert_eq!(old[0]["from"][0]["run"], 1);
+    assert_eq!(old[0]["from"][0]["superseded_run"], 2);
+    let vcf =
+        String::from_utf8(run(&index, &["export", "--format", "vcard"]).stdout).expect("utf-8");
+    assert!(
+        vcf.contains("X-NETWERK-HISTORIC;X-FIELD=phones:+31612345678\r\n"),
+        "{vcf}"
+    );
 
     // Run 3: the phone export is deleted. Marked, kept: Anna is still there.
     std::fs::remove_file(exports.join("telefoon.vcf")).expect("rm");

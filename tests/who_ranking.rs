@@ -155,6 +155,7 @@ fn ranking() {
         ("bakk", &["Jan Bakker 800"]),
         ("bakkr", &["Jan Bakker 600"]),
         ("bakekr", &["Jan Bakker 600"]),
+        ("jna bakker", &["Jan Bakker 800"]),
         ("ozturk", &["Özlem Öztürk 1000"]),
         ("Öztürk", &["Özlem Öztürk 1000"]),
         // Organisations and titles weigh less than names.

@@ -316,11 +316,23 @@ pub fn word_score(query: &str, word: &str) -> f64 {
 }
 
 /// The edit distance (transpositions count once) when it is within what a word of this length
-/// tolerates: none below 4 letters, 1 up to 7, 2 from 8. `None` when further apart.
+/// tolerates: for 3 letters only two letters swapped (`jna` → `jan`; any other change makes
+/// another name), 1 up to 7 letters, 2 from 8. `None` when further apart.
 pub fn typo_distance(query: &str, word: &str) -> Option<usize> {
     let n = query.chars().count();
     let allowed = match n {
-        0..=3 => return None,
+        0..=2 => return None,
+        3 => {
+            let sorted = |s: &str| {
+                let mut c: Vec<char> = s.chars().collect();
+                c.sort_unstable();
+                c
+            };
+            let swapped = word.chars().count() == 3
+                && sorted(query) == sorted(word)
+                && strsim::osa_distance(query, word) == 1;
+            return swapped.then_some(1);
+        }
         4..=7 => 1,
         _ => 2,
     };
@@ -332,26 +344,31 @@ pub fn typo_distance(query: &str, word: &str) -> Option<usize> {
 }
 
 /// For every query word that may hold a typo, the index's name and organisation terms within
-/// its typo distance.
+/// its typo distance. Only terms that start with the word's first or second letter are looked
+/// at: a typo seldom changes the first letter except by swapping it with the second (`Jna`),
+/// and the index can seek to those terms instead of reading its whole vocabulary.
 fn typo_alternatives(
     index: &Index,
     words: &[String],
 ) -> Result<BTreeMap<String, Vec<String>>, StoreError> {
-    let long: Vec<&String> = words.iter().filter(|w| w.chars().count() >= 4).collect();
-    let Some(min) = long.iter().map(|w| w.chars().count()).min() else {
-        return Ok(BTreeMap::new());
-    };
-    let max = long.iter().map(|w| w.chars().count()).max().unwrap_or(min);
-    let terms = index.search_terms(&["name", "orgs"], min.saturating_sub(2)..=max + 2)?;
     let mut out = BTreeMap::new();
-    for word in long {
-        let near: Vec<String> = terms
-            .iter()
-            .filter(|t| *t != word && typo_distance(word, t).is_some())
-            .cloned()
-            .collect();
+    for word in words {
+        let n = word.chars().count();
+        if n < 3 {
+            continue;
+        }
+        let mut firsts: Vec<char> = word.chars().take(2).collect();
+        firsts.dedup();
+        let mut near: BTreeSet<String> = BTreeSet::new();
+        for first in firsts {
+            for term in index.search_terms(&["name", "orgs"], n.saturating_sub(2)..=n + 2, first)? {
+                if term != *word && typo_distance(word, &term).is_some() {
+                    near.insert(term);
+                }
+            }
+        }
         if !near.is_empty() {
-            out.insert(word.clone(), near);
+            out.insert(word.clone(), near.into_iter().collect());
         }
     }
     Ok(out)
@@ -450,7 +467,9 @@ mod tests {
             ("berg", "berg", 1.0),
             ("ber", "berg", 0.8),
             ("j", "jan", 0.6),
-            ("jna", "jan", 0.0), // too short for a typo
+            ("jna", "jan", 0.6), // two letters swapped
+            ("jon", "jan", 0.0), // another name, not a typo
+            ("naj", "jan", 0.0),
             ("bergg", "berg", 0.6),
             ("brg", "berg", 0.0),
             ("amrnai", "amrani", 0.6), // a transposition is one edit

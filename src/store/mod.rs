@@ -470,14 +470,16 @@ impl Index {
         query::persons_with_value(&self.conn, &self.path, field, value)
     }
 
-    /// Distinct terms of the search index in the given columns (`name`, `orgs`, …) whose
-    /// length is within `lengths`: the vocabulary the typo-tolerant search compares against.
+    /// Distinct terms of the search index in the given columns (`name`, `orgs`, …) that start
+    /// with `first` and whose length is within `lengths`, sorted: the vocabulary the
+    /// typo-tolerant search compares against.
     pub fn search_terms(
         &self,
         columns: &[&str],
         lengths: std::ops::RangeInclusive<usize>,
+        first: char,
     ) -> Result<Vec<String>, StoreError> {
-        query::search_terms(&self.conn, &self.path, columns, lengths)
+        query::search_terms(&self.conn, &self.path, columns, lengths, first)
     }
 
     /// The search rows of these persons, in the order given (unknown ids are left out).

@@ -10,7 +10,6 @@
 use super::{Context, StoreError};
 use crate::model::{Contact, Encounter};
 use rusqlite::{params, Connection, OptionalExtension};
-use std::collections::BTreeSet;
 
 /// One person's row of the full-text index: every distinct value, one a line.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -232,24 +231,45 @@ pub(super) fn search_terms(
     index: &str,
     columns: &[&str],
     lengths: std::ops::RangeInclusive<usize>,
+    first: char,
 ) -> Result<Vec<String>, StoreError> {
+    const KNOWN: [&str; 5] = ["name", "emails", "phones", "orgs", "titles"];
     let what = || "reading the search vocabulary".to_string();
-    let mut st = conn
-        .prepare_cached("SELECT term, col FROM person_search_terms")
-        .ctx(index, what)?;
-    let mut rows = st.query([]).ctx(index, what)?;
-    let mut out = BTreeSet::new();
-    while let Some(row) = rows.next().ctx(index, what)? {
-        let col: String = row.get(1).ctx(index, what)?;
-        if !columns.contains(&col.as_str()) {
-            continue;
-        }
-        let term: String = row.get(0).ctx(index, what)?;
-        if lengths.contains(&term.chars().count()) {
-            out.insert(term);
-        }
+    let columns: Vec<&str> = columns
+        .iter()
+        .copied()
+        .filter(|c| KNOWN.contains(c))
+        .collect();
+    if columns.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(out.into_iter().collect())
+    // Column names come from the fixed list above, never from the user: safe to inline. The
+    // filters run inside SQLite, and fts5vocab seeks to the range of terms that start with
+    // `first` (it implements `>=` and `<=` on term), so the vocabulary is never read whole.
+    let list = columns
+        .iter()
+        .map(|c| format!("'{c}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut st = conn
+        .prepare_cached(&format!(
+            "SELECT DISTINCT term FROM person_search_terms
+             WHERE term >= ?3 AND term <= ?4 AND col IN ({list})
+               AND length(term) BETWEEN ?1 AND ?2
+             ORDER BY term"
+        ))
+        .ctx(index, what)?;
+    let (lo, hi) = (
+        i64::try_from(*lengths.start()).unwrap_or(i64::MAX),
+        i64::try_from(*lengths.end()).unwrap_or(i64::MAX),
+    );
+    let from = first.to_string();
+    // U+10FFFF sorts after every character, byte-wise too.
+    let to = format!("{first}\u{10FFFF}");
+    let rows = st
+        .query_map(params![lo, hi, from, to], |row| row.get(0))
+        .ctx(index, what)?;
+    rows.collect::<rusqlite::Result<_>>().ctx(index, what)
 }
 
 pub(super) fn search_rows(
