@@ -204,7 +204,8 @@ pub fn person(rng: &mut Rng, i: usize) -> Person {
             slug(&family),
             i % 97
         ),
-        mobile: format!("06-{:08}", 10_000_000 + (i * 7919) % 89_999_999),
+        // 06-1 … 06-5 are Dutch mobile ranges (06-7 and 06-8 are not).
+        mobile: format!("06-{}{:07}", 1 + i % 5, (i * 7919) % 10_000_000),
         work: rng
             .chance(40)
             .then(|| format!("030 {:03} {:04}", rng.below(1000), rng.below(10000))),
