@@ -731,7 +731,9 @@ mod tests {
             partstat: partstat.map(str::to_string),
             cutype: cutype.map(str::to_string),
         };
-        const CASES: &[(Option<&str>, Option<&str>, Option<&str>, bool)] = &[
+        /// (e-mail, PARTSTAT, CUTYPE, counts)
+        type Case = (Option<&'static str>, Option<&'static str>, Option<&'static str>, bool);
+        const CASES: &[Case] = &[
             (Some("jan@x.nl"), Some("ACCEPTED"), None, true),
             (
                 Some("jan@x.nl"),
