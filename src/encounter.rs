@@ -732,7 +732,12 @@ mod tests {
             cutype: cutype.map(str::to_string),
         };
         /// (e-mail, PARTSTAT, CUTYPE, counts)
-        type Case = (Option<&'static str>, Option<&'static str>, Option<&'static str>, bool);
+        type Case = (
+            Option<&'static str>,
+            Option<&'static str>,
+            Option<&'static str>,
+            bool,
+        );
         const CASES: &[Case] = &[
             (Some("jan@x.nl"), Some("ACCEPTED"), None, true),
             (
