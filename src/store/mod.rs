@@ -1,8 +1,12 @@
 //! The index: the only module that touches SQLite.
 //!
 //! In: one [`RunInput`] per run (the files that were read, with their raw and normalised
-//! records). Out: the index file, and read-backs of it ([`Index::persons`],
-//! [`Index::raw_contact`]). The schema is `schema.sql`; its version is `PRAGMA user_version`.
+//! records, their encounters and calendar events), and the user's purpose notes
+//! ([`Index::set_purpose`]). Out: the index file, and read-backs of it ([`Index::persons`],
+//! [`Index::raw_contact`], and for `who` and the exports [`Index::search`],
+//! [`Index::details`], [`Index::without_purpose`]). The schema is `schema.sql` plus
+//! `schema_v2.sql`; its version is `PRAGMA user_version` (an index of version 1 is upgraded in
+//! place when opened).
 //!
 //! What it guarantees:
 //! - one transaction per run: an error anywhere in [`Index::apply`] leaves the index as it was;
@@ -16,7 +20,15 @@
 //!   holding most of its old records, a new cluster gets `p-` + 12 hex digits of sha256 of its
 //!   smallest record's stable key (`path#record#sha256(raw)`), and the records of a file that
 //!   changed inherit the person of the record they replace (same raw text, else a shared
-//!   e-mail, phone or profile). Persons left without records are retired, never deleted.
+//!   e-mail, phone or profile). Persons left without records are retired, never deleted;
+//! - nothing once imported drops out of view: records of older file versions keep their
+//!   person and their encounters (read back as historic in [`Detail`]), a person merged into
+//!   another hands it its history and purpose, a retired person with history stays findable,
+//!   and files no longer found under a run's inputs are only marked (`deleted_run`);
+//! - calendar events link to persons by e-mail, else by a name only one person has, and never
+//!   create one; the links are brought up to date in every run that changes something;
+//! - a dry run ([`RunInput::dry_run`]) computes everything and rolls it back;
+//! - one writer across processes: import runs and `note` hold an [`IndexLock`].
 //!
 //! What it does not do: read or normalise files, decide identity itself (that is
 //! [`crate::dedup::identity`]), or merge a person's records into one view (`dedup::merge`).
