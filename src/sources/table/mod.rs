@@ -370,10 +370,12 @@ impl Rows<'_> {
         }
         // A quote that opens and never closes swallows the lines after it: the record then
         // spans lines and holds an odd number of quote characters (closed quoted fields hold
-        // an even number, doubled quotes included).
+        // an even number, doubled quotes included) — or an even number, when the quote that
+        // opens a later row's multi-line cell closes it, and then its field count is wrong.
+        // Either way the lines after the first may be good rows: read them again.
         let multi_line = raw.contains(['\n', '\r']);
         let odd_quotes = raw.bytes().filter(|&b| b == b'"').count() % 2 == 1;
-        if multi_line && odd_quotes {
+        if multi_line && (odd_quotes || !self.shape_ok(row)) {
             let first = &raw[..header::line_end(raw, 0)];
             let spans = header::breaks(raw.as_bytes(), 0, raw.len()) + 1;
             out.reject(
@@ -646,6 +648,18 @@ mod tests {
             "Naam,Email\nJan,\"j@x.nl\nPiet,p@x.nl\n",
             &[],
             "csv:generic\n2@3 full=Piet emails=p@x.nl raw=\"Piet,p@x.nl\"\n! RecordRejected t.csv:2 (record 1): unbalanced quote: a quoted field opened on this line runs over 2 lines (expected 2 fields, found 2); reading resumes on the next line\n",
+        ),
+        (
+            "a quote closed by a later row's quote rejects only its first line",
+            "Naam,Opmerkingen,Email\nJan,\"Belt terug,j@x.nl\nPiet,\"Twee\nregels\",p@x.nl\n",
+            &[],
+            "csv:generic\n2@3 full=Piet emails=p@x.nl note=Twee\nregels raw=\"Piet,\\\"Twee\\nregels\\\",p@x.nl\"\n! RecordRejected t.csv:2 (record 1): unbalanced quote: a quoted field opened on this line runs over 2 lines (expected 3 fields, found 2); reading resumes on the next line\n",
+        ),
+        (
+            "a particle without a family name is no name",
+            "Voornaam;Tussenvoegsel;Achternaam;Postcode\n;van der;;1234 AB\nJan;van;;\n",
+            &[],
+            "csv:generic\n2@3 given=Jan extra[Tussenvoegsel]=van raw=\"Jan;van;;\"\n! RecordRejected t.csv:2 (record 1): row carries no name, e-mail, phone, organisation or profile\n",
         ),
         (
             "a row with nothing in it is rejected",

@@ -206,8 +206,10 @@ pub(super) struct Plan {
     split_multi: bool,
 }
 
-/// Google's separator of several values in one cell.
-const MULTI: &str = " ::: ";
+/// Google's separator of several values in one cell, written ` ::: `. Split on the bare
+/// `:::` (parts are trimmed): an empty first or last part leaves `a :::` or `::: b` once the
+/// cell is trimmed, and that must not become a value `a :::`.
+const MULTI: &str = ":::";
 
 impl Plan {
     /// Build the plan from one role per column.
@@ -755,23 +757,31 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
+    /// The column a single-valued field was read from.
+    fn column_of(&self, field: Field) -> Option<usize> {
+        self.plan
+            .fields
+            .iter()
+            .find_map(|(c, f, _)| (*f == field).then_some(*c))
+    }
+
     fn finish(mut self) -> (RawContact, Vec<String>) {
         if let Some(particle) = self.family_prefix.take() {
             // `van der` + `Berg` → `van der Berg`: the model's family name carries its particles.
-            self.c.name.family = Some(match self.c.name.family.take() {
-                Some(family) => format!("{particle} {family}"),
-                None => particle,
-            });
+            // A particle without a family name is no name at all: it is kept as extra.
+            match self.c.name.family.take() {
+                Some(family) => self.c.name.family = Some(format!("{particle} {family}")),
+                None => {
+                    if let Some(col) = self.column_of(Field::FamilyPrefix) {
+                        self.extra.push((col, particle));
+                    }
+                }
+            }
         }
         if let Some(initials) = self.initials.take() {
             if self.c.name.given.is_none() {
                 self.c.name.given = Some(initials);
-            } else if let Some(col) = self
-                .plan
-                .fields
-                .iter()
-                .find_map(|(c, f, _)| (*f == Field::Initials).then_some(*c))
-            {
+            } else if let Some(col) = self.column_of(Field::Initials) {
                 self.extra.push((col, initials));
             }
         }
@@ -795,13 +805,28 @@ impl<'a> Builder<'a> {
 /// Thunderbird's birth year, month (a number or a word) and day as `YYYY-MM-DD`, or
 /// `--MM-DD` when the year is missing.
 fn birth_date(y: &str, m: &str, d: &str) -> Option<String> {
-    let day: u32 = d.parse().ok().filter(|d| (1..=31).contains(d))?;
+    let day: u32 = d.parse().ok()?;
     let month = month(m)?;
     if y.is_empty() {
-        return Some(format!("--{month:02}-{day:02}"));
+        // Without a year, 29 February may be meant.
+        return (1..=days_in(month, 2000))
+            .contains(&day)
+            .then(|| format!("--{month:02}-{day:02}"));
     }
     let year: u32 = y.parse().ok().filter(|y| (1..=9999).contains(y))?;
-    Some(format!("{year:04}-{month:02}-{day:02}"))
+    (1..=days_in(month, year))
+        .contains(&day)
+        .then(|| format!("{year:04}-{month:02}-{day:02}"))
+}
+
+/// Days in `month` (1–12) of `year` (Gregorian).
+fn days_in(month: u32, year: u32) -> u32 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
 }
 
 /// A month as a number, or an English or Dutch name or abbreviation.
@@ -843,6 +868,14 @@ mod tests {
         ("1988", "13", "5", None),
         ("1988", "5", "", None),
         ("88x", "5", "1", None),
+        ("1993", "februari", "30", None),
+        ("1993", "2", "29", None),
+        ("1992", "2", "29", Some("1992-02-29")),
+        ("1900", "2", "29", None),
+        ("2000", "2", "29", Some("2000-02-29")),
+        ("", "2", "29", Some("--02-29")),
+        ("1988", "april", "31", None),
+        ("1988", "5", "0", None),
     ];
 
     #[test]
