@@ -13,6 +13,7 @@ const REJECTED: u8 = 1;
 const FATAL: u8 = 2;
 
 fn main() -> ExitCode {
+    ensure_single_threaded_openmp();
     let cli = Cli::parse();
     init_tracing(cli.global.verbose);
     let command = std::env::args_os()
@@ -63,6 +64,28 @@ fn run(cfg: &Config, command: &str) -> anyhow::Result<u8> {
             Ok(OK)
         }
     })
+}
+
+/// Debian's libtesseract uses OpenMP, which reads `OMP_THREAD_LIMIT` once, when the library is
+/// loaded, before `main` runs; with several OCR workers each spinning up OpenMP threads, OCR is
+/// 4 to 5 times slower (DESIGN.md, measured). Setting the variable from `main` is too late, so the
+/// process replaces itself once with the variable set. A user's own setting is respected.
+fn ensure_single_threaded_openmp() {
+    #[cfg(unix)]
+    if std::env::var_os("OMP_THREAD_LIMIT").is_none() {
+        use std::os::unix::process::CommandExt;
+        if let Ok(exe) = std::env::current_exe() {
+            let mut args = std::env::args_os();
+            let arg0 = args.next().unwrap_or_else(|| exe.clone().into_os_string());
+            let err = std::process::Command::new(&exe)
+                .arg0(arg0)
+                .args(args)
+                .env("OMP_THREAD_LIMIT", "1")
+                .exec();
+            // Only reached when exec failed: carry on in this process, slower but correct.
+            tracing::debug!("re-exec with OMP_THREAD_LIMIT=1 failed: {err}");
+        }
+    }
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
