@@ -1,0 +1,430 @@
+//! The Fellegi–Sunter model: how much each comparison level says about "same person".
+//!
+//! In: the [`Prepared`] records and the counts of comparison patterns over the candidate
+//! pairs. Out: a [`Model`] — per field and level the probability `m` of that level among pairs
+//! that are the same person, `u` among pairs that are not, the weight `log2(m / u)`, and the
+//! prior probability that two random records are one person. A pair's match weight (log2 Bayes
+//! factor) is the sum of its levels' weights; `Missing` weighs nothing.
+//!
+//! How the numbers are found, from the data and never from any truth:
+//!
+//! 1. `u` from random pairs: a seeded sample of pairs (all pairs when there are few), drawn
+//!    from the records in canonical order so the sample does not depend on input order. Random
+//!    pairs are almost never one person, so their level frequencies are `u`. Each frequency is
+//!    smoothed toward a documented default with the weight of [`Settings::u_prior`] pairs, so
+//!    that a small address book is not judged on forty pairs.
+//! 2. `m` by expectation–maximisation over the candidate pairs' patterns (distinct patterns with
+//!    their counts, so EM costs nothing per pair). The candidate pairs are a mixture of
+//!    matches and non-matches; EM estimates `m`, the non-matches' level frequencies among the
+//!    candidates (which blocking makes far more agreeable than random pairs, so they are
+//!    estimated separately and not used as `u`), and the share of matches. `m` starts from
+//!    defaults and is smoothed toward them with the weight of [`Settings::m_prior`] pairs.
+//! 3. The prior: the share of matches among candidates times the number of candidates over the
+//!    number of all pairs (blocking is assumed to miss few matches), kept between a tenth and
+//!    ten times "one other record per record", `1 / (n - 1)`.
+//!
+//! Term frequencies: at the exact level of names, e-mail, phone, organisation, postcode, city
+//! and street, `u` is replaced by the share of records that carry the agreed value (smoothed
+//! toward the field's `u` for small sets): a shared common surname or switchboard number says
+//! less than a rare one. See [`Model::score`].
+//!
+//! What this does not do: choose thresholds or clusters (that is the engine and
+//! [`super::cluster`]).
+
+use super::compare::{compare, shared_count, Comparison, Field, Level, FIELDS, LEVELS};
+use super::prepare::{mix, Prepared};
+use rayon::prelude::*;
+
+/// Settings of the model estimation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Settings {
+    /// Random pairs sampled for `u` (all pairs when there are fewer).
+    pub u_samples: usize,
+    /// Seed of the sample.
+    pub seed: u64,
+    /// Weight, in pairs, of the default `u` values.
+    pub u_prior: f64,
+    /// Weight, in pairs, of the default `m` values.
+    pub m_prior: f64,
+    /// EM stops after this many iterations or when no parameter moves by more than 1e-6.
+    pub max_iterations: usize,
+    /// Records, in pairs' worth, with which term frequencies are blended with the field's `u`:
+    /// with `n` records carrying the field the term frequency gets weight `n / (n + tf_prior)`.
+    pub tf_prior: f64,
+    /// The term-frequency adjustment of one field is kept within ± this many bits.
+    pub tf_max_bits: f64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            u_samples: 1_000_000,
+            seed: 0x6e65_7477_6572_6b21,
+            u_prior: 1000.0,
+            m_prior: 100.0,
+            max_iterations: 100,
+            tf_prior: 1000.0,
+            tf_max_bits: 10.0,
+        }
+    }
+}
+
+type Table = [[f64; LEVELS]; FIELDS];
+
+/// An estimated model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    pub m: Table,
+    pub u: Table,
+    /// `log2(m / u)`; 0 for `Missing`.
+    pub weights: Table,
+    /// Probability that two random records are the same person.
+    pub prior: f64,
+    /// Share of matches among the candidate pairs, as EM found it.
+    pub candidate_share: f64,
+    pub iterations: usize,
+    settings: Settings,
+}
+
+/// Default `(m, u)` of a field's levels, before any data; levels not listed are nearly
+/// impossible for that field. Guesses from the literature on person records and from what
+/// contact lists look like; the data moves them.
+fn defaults(field: Field) -> &'static [(Level, f64, f64)] {
+    use Level::*;
+    match field {
+        Field::Given => &[
+            (Exact, 0.85, 0.01),
+            (Nickname, 0.03, 0.001),
+            (Close, 0.05, 0.005),
+            (Partial, 0.02, 0.001),
+            (Similar, 0.02, 0.03),
+            (Initials, 0.02, 0.05),
+            (Else, 0.01, 0.903),
+        ],
+        Field::Family => &[
+            (Exact, 0.88, 0.003),
+            (Particles, 0.02, 0.0005),
+            (Close, 0.05, 0.002),
+            (Partial, 0.01, 0.0005),
+            (Similar, 0.02, 0.02),
+            (Else, 0.02, 0.974),
+        ],
+        Field::Birthday => &[
+            (Exact, 0.9, 0.00005),
+            (Close, 0.05, 0.001),
+            (Similar, 0.01, 0.01),
+            (Partial, 0.02, 0.003),
+            (Else, 0.02, 0.986),
+        ],
+        Field::Email => &[
+            (Exact, 0.5, 0.000001),
+            (Partial, 0.05, 0.00001),
+            (Domain, 0.05, 0.01),
+            (Else, 0.4, 0.99),
+        ],
+        Field::Phone => &[
+            (Exact, 0.6, 0.000001),
+            (Close, 0.05, 0.000001),
+            (Else, 0.35, 0.999998),
+        ],
+        Field::Linkedin => &[(Exact, 0.95, 0.000001), (Else, 0.05, 0.999999)],
+        Field::Org => &[(Exact, 0.6, 0.01), (Close, 0.1, 0.005), (Else, 0.3, 0.985)],
+        Field::Postcode => &[
+            (Exact, 0.85, 0.001),
+            (Close, 0.05, 0.005),
+            (Else, 0.1, 0.994),
+        ],
+        Field::City => &[
+            (Exact, 0.85, 0.01),
+            (Close, 0.05, 0.005),
+            (Similar, 0.02, 0.02),
+            (Else, 0.08, 0.965),
+        ],
+        Field::Street => &[
+            (Exact, 0.8, 0.002),
+            (Close, 0.08, 0.002),
+            (Similar, 0.02, 0.01),
+            (Else, 0.1, 0.986),
+        ],
+        Field::Number => &[(Exact, 0.85, 0.02), (Close, 0.05, 0.05), (Else, 0.1, 0.93)],
+        Field::Extension => &[
+            (Exact, 0.7, 0.005),
+            (Close, 0.1, 0.005),
+            (Similar, 0.05, 0.02),
+            (Else, 0.15, 0.97),
+        ],
+    }
+}
+
+/// Probability of a level that the defaults do not list.
+const RARE: f64 = 1e-6;
+
+/// The default tables, each field's non-missing levels summing to 1.
+fn default_tables() -> (Table, Table) {
+    let mut m = [[0.0; LEVELS]; FIELDS];
+    let mut u = [[0.0; LEVELS]; FIELDS];
+    for field in Field::ALL {
+        let f = field as usize;
+        for l in 1..LEVELS {
+            m[f][l] = RARE;
+            u[f][l] = RARE;
+        }
+        for &(level, mm, uu) in defaults(field) {
+            m[f][level as usize] = mm;
+            u[f][level as usize] = uu;
+        }
+        normalise(&mut m[f]);
+        normalise(&mut u[f]);
+    }
+    (m, u)
+}
+
+/// Scale levels 1.. to sum to 1 (level 0, missing, stays 0).
+fn normalise(row: &mut [f64; LEVELS]) {
+    row[0] = 0.0;
+    let sum: f64 = row[1..].iter().sum();
+    if sum > 0.0 {
+        for v in &mut row[1..] {
+            *v /= sum;
+        }
+    }
+}
+
+/// Level counts per field over some pairs.
+type Counts = [[u64; LEVELS]; FIELDS];
+
+fn add_counts(mut a: Counts, b: Counts) -> Counts {
+    for (ra, rb) in a.iter_mut().zip(b.iter()) {
+        for (x, y) in ra.iter_mut().zip(rb.iter()) {
+            *x += y;
+        }
+    }
+    a
+}
+
+/// The pairs sampled for `u`: all pairs when there are at most `samples`, else `samples`
+/// random pairs of distinct records drawn from the canonical order.
+pub fn sample_pairs(p: &Prepared, samples: usize, seed: u64) -> Vec<(u32, u32)> {
+    let n = p.len();
+    let total = n.saturating_mul(n.saturating_sub(1)) / 2;
+    if total <= samples {
+        let mut out = Vec::with_capacity(total);
+        for a in 0..n as u32 {
+            for b in a + 1..n as u32 {
+                out.push((a, b));
+            }
+        }
+        return out;
+    }
+    let mut canon: Vec<u32> = (0..n as u32).collect();
+    canon.sort_unstable_by_key(|&r| (p.rec(r).rank, r));
+    let mut state = seed;
+    let mut next = || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        mix(state)
+    };
+    let mut out = Vec::with_capacity(samples);
+    while out.len() < samples {
+        let i = (next() % n as u64) as usize;
+        let j = (next() % n as u64) as usize;
+        if i != j {
+            out.push((canon[i], canon[j]));
+        }
+    }
+    out
+}
+
+/// Estimate `u` from random pairs, smoothed toward the defaults.
+fn estimate_u(p: &Prepared, settings: &Settings, u0: &Table) -> Table {
+    let pairs = sample_pairs(p, settings.u_samples, settings.seed);
+    let counts = pairs
+        .par_iter()
+        .fold(
+            || [[0u64; LEVELS]; FIELDS],
+            |mut acc, &(a, b)| {
+                let c = compare(p, a, b);
+                for (f, l) in c.levels.iter().enumerate() {
+                    acc[f][*l as usize] += 1;
+                }
+                acc
+            },
+        )
+        .reduce(|| [[0u64; LEVELS]; FIELDS], add_counts);
+    let mut u = [[0.0; LEVELS]; FIELDS];
+    for f in 0..FIELDS {
+        let present: u64 = counts[f][1..].iter().sum();
+        for l in 1..LEVELS {
+            u[f][l] = (counts[f][l] as f64 + settings.u_prior * u0[f][l])
+                / (present as f64 + settings.u_prior);
+        }
+    }
+    u
+}
+
+impl Model {
+    /// Estimate the model. `patterns` are the distinct [`Comparison::pattern`]s of the
+    /// candidate pairs with their counts, sorted by pattern (EM sums them in that order, so the
+    /// result does not depend on thread count).
+    pub fn estimate(p: &Prepared, patterns: &[(u64, u64)], settings: &Settings) -> Model {
+        let (m0, u0) = default_tables();
+        let u = estimate_u(p, settings, &u0);
+        let levels: Vec<([crate::dedup::compare::Level; FIELDS], u64)> = patterns
+            .iter()
+            .map(|&(pat, count)| (Comparison::levels_of(pat), count))
+            .collect();
+
+        let mut m = m0;
+        // Non-matches among the candidates start like random pairs.
+        let mut uc = u;
+        let mut share: f64 = 0.1;
+        let mut iterations = 0;
+        let total: u64 = levels.iter().map(|(_, c)| c).sum();
+        while iterations < settings.max_iterations && total > 0 {
+            iterations += 1;
+            let mut am = [[0.0; LEVELS]; FIELDS];
+            let mut au = [[0.0; LEVELS]; FIELDS];
+            let mut matched = 0.0;
+            for (lv, count) in &levels {
+                let mut lm = share.ln();
+                let mut lu = (1.0 - share).ln();
+                for (f, l) in lv.iter().enumerate() {
+                    let l = *l as usize;
+                    if l != 0 {
+                        lm += m[f][l].ln();
+                        lu += uc[f][l].ln();
+                    }
+                }
+                let pm = 1.0 / (1.0 + (lu - lm).exp());
+                let c = *count as f64;
+                matched += c * pm;
+                for (f, l) in lv.iter().enumerate() {
+                    let l = *l as usize;
+                    if l != 0 {
+                        am[f][l] += c * pm;
+                        au[f][l] += c * (1.0 - pm);
+                    }
+                }
+            }
+            let mut moved: f64 = 0.0;
+            for f in 0..FIELDS {
+                let sm: f64 = am[f][1..].iter().sum();
+                let su: f64 = au[f][1..].iter().sum();
+                for l in 1..LEVELS {
+                    let nm = (am[f][l] + settings.m_prior * m0[f][l]) / (sm + settings.m_prior);
+                    // A pair's worth of smoothing keeps every level possible.
+                    let nu = (au[f][l] + u[f][l]) / (su + 1.0);
+                    moved = moved.max((nm - m[f][l]).abs()).max((nu - uc[f][l]).abs());
+                    m[f][l] = nm;
+                    uc[f][l] = nu;
+                }
+            }
+            let new_share = (matched / total as f64).clamp(1e-6, 1.0 - 1e-6);
+            moved = moved.max((new_share - share).abs());
+            share = new_share;
+            if moved < 1e-6 {
+                break;
+            }
+        }
+
+        let n = p.len() as f64;
+        let all_pairs = (n * (n - 1.0) / 2.0).max(1.0);
+        let per_record = 1.0 / (n - 1.0).max(1.0);
+        let prior = (share * total as f64 / all_pairs)
+            .clamp(per_record / 10.0, (per_record * 10.0).min(0.5));
+
+        let mut weights = [[0.0; LEVELS]; FIELDS];
+        for f in 0..FIELDS {
+            for l in 1..LEVELS {
+                weights[f][l] = (m[f][l] / u[f][l]).log2();
+            }
+        }
+        Model {
+            m,
+            u,
+            weights,
+            prior,
+            candidate_share: share,
+            iterations,
+            settings: *settings,
+        }
+    }
+
+    /// The prior as log2 odds.
+    pub fn prior_bits(&self) -> f64 {
+        (self.prior / (1.0 - self.prior)).log2()
+    }
+
+    /// Probability of "same person" for a match weight.
+    pub fn probability(&self, weight: f64) -> f64 {
+        1.0 / (1.0 + (-(weight + self.prior_bits())).exp2())
+    }
+
+    /// Weight of each field for a compared pair, term frequencies included.
+    pub fn field_weights(&self, p: &Prepared, a: u32, b: u32, c: &Comparison) -> [f64; FIELDS] {
+        let mut out = [0.0; FIELDS];
+        for field in Field::ALL {
+            let f = field as usize;
+            let level = c.levels[f];
+            out[f] = self.weights[f][level as usize];
+            if level == Level::Exact && !c.swapped {
+                out[f] += self.tf_adjustment(p, a, b, field);
+            }
+        }
+        out
+    }
+
+    /// The match weight (log2 Bayes factor) of a compared pair.
+    pub fn score(&self, p: &Prepared, a: u32, b: u32, c: &Comparison) -> f64 {
+        self.field_weights(p, a, b, c).iter().sum()
+    }
+
+    /// `log2(u_exact / u_value)`: how much more (or less) an exact agreement on this value says
+    /// than one on an average value of the field.
+    fn tf_adjustment(&self, p: &Prepared, a: u32, b: u32, field: Field) -> f64 {
+        let Some(kind) = field.tf_kind() else {
+            return 0.0;
+        };
+        let Some((count, records)) = shared_count(p, a, b, kind) else {
+            return 0.0;
+        };
+        let u_exact = self.u[field as usize][Level::Exact as usize];
+        let records = records as f64;
+        let tf = f64::from(count) / records.max(1.0);
+        let w = records / (records + self.settings.tf_prior);
+        let u_value = w * tf + (1.0 - w) * u_exact;
+        let max = self.settings.tf_max_bits;
+        (u_exact / u_value).log2().clamp(-max, max)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_distributions_that_favour_agreement() {
+        let (m, u) = default_tables();
+        for field in Field::ALL {
+            let f = field as usize;
+            let (sm, su): (f64, f64) = (m[f].iter().sum(), u[f].iter().sum());
+            assert!((sm - 1.0).abs() < 1e-9, "m of {field}");
+            assert!((su - 1.0).abs() < 1e-9, "u of {field}");
+            let exact = Level::Exact as usize;
+            let other = Level::Else as usize;
+            assert!(
+                m[f][exact] / u[f][exact] > 1.0,
+                "exact of {field} is evidence for"
+            );
+            assert!(
+                m[f][other] / u[f][other] < 1.0,
+                "else of {field} is evidence against"
+            );
+        }
+    }
+
+    #[test]
+    fn samples_cover_all_pairs_when_few() {
+        let p = Prepared::default();
+        assert!(sample_pairs(&p, 10, 1).is_empty());
+    }
+}
