@@ -16,8 +16,10 @@
 //!
 //! One rule on top of the model, from what address books look like: two records whose given
 //! names both are written out and plainly differ (`Jan` / `Marie`, no nickname, no typo) are
-//! never merged automatically, however much else they share. Couples share an address, a
-//! landline and often a family e-mail; those pairs go to review instead.
+//! never merged automatically, however much else they share, unless their birthdays agree.
+//! Couples share an address, a landline and often a family e-mail, but rarely a birthday;
+//! those pairs go to review instead. With the same birthday as well, a different given name is
+//! more likely a data-entry error (or a second given name) than a second person.
 //!
 //! Output never depends on thread count (indexed parallel maps, integer reductions, sums in a
 //! fixed order) or on input order (ties are broken by each record's canonical rank, a hash of
@@ -42,7 +44,8 @@ pub struct Engine {
     pub limits: Limits,
     pub model: model::Settings,
     pub thresholds: Thresholds,
-    /// Different written-out given names never merge automatically (see the module docs).
+    /// Different written-out given names without an agreeing birthday never merge
+    /// automatically (see the module docs).
     pub given_name_veto: bool,
 }
 
@@ -133,6 +136,13 @@ pub struct Outcome {
     pub stats: Stats,
 }
 
+/// Two written-out given names that plainly differ, and no birthday that agrees: a couple or
+/// two colleagues, not one person with a typo (see the module docs).
+fn vetoed(c: &Comparison) -> bool {
+    c.level(Field::Given) == Level::Else
+        && !matches!(c.level(Field::Birthday), Level::Exact | Level::Close)
+}
+
 /// The swapped flag rides above the levels in a pattern (EM ignores it).
 const SWAPPED_BIT: u64 = 1 << 63;
 
@@ -186,7 +196,7 @@ impl Engine {
                     b,
                     weight,
                     probability,
-                    automatic: !(self.given_name_veto && c.level(Field::Given) == Level::Else),
+                    automatic: !(self.given_name_veto && vetoed(&c)),
                 })
             })
             .collect();

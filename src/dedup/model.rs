@@ -58,7 +58,7 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            u_samples: 1_000_000,
+            u_samples: 300_000,
             seed: 0x6e65_7477_6572_6b21,
             u_prior: 1000.0,
             m_prior: 100.0,

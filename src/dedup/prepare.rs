@@ -205,11 +205,16 @@ impl Birthday {
     }
 }
 
-/// One prepared record: its items are `items[start..end]` of the [`Prepared`] set.
+/// At most this many items are kept per record (the rest are dropped): a record with hundreds
+/// of e-mail addresses is a mailing list, not a person, and offsets fit in a byte.
+const MAX_ITEMS: usize = 255;
+
+/// One prepared record: its items of kind `k` are
+/// `items[start + offsets[k]..start + offsets[k + 1]]` of the [`Prepared`] set.
 #[derive(Debug, Clone, Copy)]
 pub struct Rec {
     start: u32,
-    end: u32,
+    offsets: [u8; KINDS + 1],
     pub birthday: Birthday,
     /// First letter of the given name or of the initials (`b'j'`), 0 when none.
     pub initial: u8,
@@ -258,15 +263,17 @@ impl Prepared {
     /// All items of record `r`, sorted by kind.
     pub fn items(&self, r: u32) -> &[Item] {
         let rec = &self.recs[r as usize];
-        &self.items[rec.start as usize..rec.end as usize]
+        let start = rec.start as usize;
+        &self.items[start..start + usize::from(rec.offsets[KINDS])]
     }
 
     /// The items of one kind of record `r`.
+    #[inline]
     pub fn of(&self, r: u32, kind: Kind) -> &[Item] {
-        let items = self.items(r);
-        let lo = items.partition_point(|i| i.kind < kind);
-        let hi = lo + items[lo..].partition_point(|i| i.kind == kind);
-        &items[lo..hi]
+        let rec = &self.recs[r as usize];
+        let start = rec.start as usize;
+        let k = kind as usize;
+        &self.items[start + usize::from(rec.offsets[k])..start + usize::from(rec.offsets[k + 1])]
     }
 
     /// The first value of one kind of record `r`.
@@ -341,22 +348,26 @@ impl Builder {
             .collect();
         let mut cursor = vec![0usize; KINDS];
         for (r, f) in features.iter().enumerate() {
-            let start = self.p.items.len() as u32;
+            let start = self.p.items.len();
+            let mut offsets = [0u8; KINDS + 1];
             for (k, list) in syms.iter().enumerate() {
                 while let Some(&(rr, sym)) = list.get(cursor[k]) {
                     if rr != r as u32 {
                         break;
                     }
-                    self.p.items.push(Item {
-                        kind: Kind::ALL[k],
-                        sym,
-                    });
+                    if self.p.items.len() - start < MAX_ITEMS {
+                        self.p.items.push(Item {
+                            kind: Kind::ALL[k],
+                            sym,
+                        });
+                    }
                     cursor[k] += 1;
                 }
+                offsets[k + 1] = (self.p.items.len() - start) as u8;
             }
             self.p.recs.push(Rec {
-                start,
-                end: self.p.items.len() as u32,
+                start: start as u32,
+                offsets,
                 birthday: f.birthday,
                 initial: f.initial,
                 initials_only: f.initials_only,
