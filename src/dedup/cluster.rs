@@ -12,14 +12,16 @@
 //!    join their two clusters unless
 //!    - a cannot-link pair would end up in one cluster (cannot-link wins over any automatic
 //!      edge, and over a must-link that contradicts it), or
-//!    - the edge is below `strong`, one of the clusters has more than one record, and fewer
-//!      than `support` edges at or above `review` run between the two clusters.
+//!    - the edge is below `strong`, both clusters have more than one record, and fewer than
+//!      `support` edges at or above `review` run between the two clusters.
 //!
 //!    The second rule is what keeps one weak link from chaining unrelated people: A–B and C–D
 //!    are certain, B–C is merely likely; B–C alone does not make {A, B} and {C, D} one person,
 //!    but if A–C or A–D (or B–D) also scores in the review band, the two clusters support each
-//!    other and join. Two single records need no support: their edge is all the evidence there
-//!    is. Strong edges join without support.
+//!    other and join. A single record joining a cluster needs no support: its edge is all the
+//!    evidence there is (its other pairs are often not comparable at all: a LinkedIn record
+//!    without phone next to a phone-book record without company), exactly as for two single
+//!    records. Strong edges join without support.
 //! 3. Pairs at or above `review` that did not end up in one cluster (and are not cannot-linked)
 //!    are the uncertain ones for the user to decide.
 //!
@@ -52,7 +54,7 @@ pub struct Thresholds {
     pub strong: f64,
     /// The lower end of the review band; also what counts as a supporting edge.
     pub review: f64,
-    /// Supporting edges needed for a mid-band edge between clusters of more than two records.
+    /// Supporting edges needed for a mid-band edge between two clusters of several records.
     pub support: usize,
 }
 
@@ -60,7 +62,7 @@ impl Default for Thresholds {
     fn default() -> Self {
         Thresholds {
             accept: 0.95,
-            strong: 0.9999,
+            strong: 0.999,
             review: 0.5,
             support: 2,
         }
@@ -207,7 +209,7 @@ pub fn cluster(
         if ra == rb || sets.conflict(ra, rb) {
             continue;
         }
-        let alone = sets.size(ra) == 1 && sets.size(rb) == 1;
+        let alone = sets.size(ra) == 1 || sets.size(rb) == 1;
         let ok = alone || e.probability >= t.strong || {
             let (small, other) = if sets.size(ra) <= sets.size(rb) {
                 (ra, rb)

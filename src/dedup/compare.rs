@@ -15,7 +15,7 @@
 //! | e-mail | exact (a shared address) · partial (same local part at another domain) · domain (a shared company domain; public providers and generic addresses never count) · else |
 //! | phone | exact · close (same last nine digits: one number, written with and without country) · else |
 //! | LinkedIn | exact · else |
-//! | organisation | exact key · close (close spelling, or one key's words inside the other's) · else |
+//! | organisation | exact key · close (close spelling, or one key's words inside the other's) · domain (one record's organisation is named by the other's work e-mail domain: `Gemeente Vitaalwerk` / `r.bakker@vitaalwerk.nl`; also when only one record names an organisation) · else |
 //! | postcode | exact · close (one edit) · else |
 //! | city, street, second address line | exact · close · similar · else |
 //! | house number | exact · close (one edit) · else |
@@ -27,7 +27,7 @@
 //! Multi-valued fields (several e-mails, phones, addresses) agree at the best level of any two
 //! of their values.
 
-use super::nicknames::are_nicknames;
+use super::nicknames::{are_nicknames, forms};
 use super::prepare::{Item, Kind, Known, Prepared, Sym};
 use serde::Serialize;
 use std::fmt;
@@ -86,19 +86,22 @@ impl Field {
         }
     }
 
-    /// The kind whose value frequencies adjust this field's exact level (a common surname
-    /// says less than a rare one; a switchboard number shared by many records says little).
-    pub fn tf_kind(self) -> Option<Kind> {
-        match self {
-            Field::Given => Some(Kind::Given1),
-            Field::Family => Some(Kind::Core),
-            Field::Email => Some(Kind::Email),
-            Field::Phone => Some(Kind::Phone),
-            Field::Org => Some(Kind::Org),
-            Field::Postcode => Some(Kind::Postcode),
-            Field::City => Some(Kind::City),
-            Field::Street => Some(Kind::Street),
-            Field::Birthday | Field::Linkedin | Field::Number | Field::Extension => None,
+    /// The kind whose value frequencies adjust this field at this level, if any: a common
+    /// surname says less than a rare one, a switchboard number shared by many records little,
+    /// a shared local part `j.jansen@` less than `wietske.hoekstra@`.
+    pub fn tf_kind(self, level: Level) -> Option<Kind> {
+        match (self, level) {
+            (Field::Given, Level::Exact) => Some(Kind::Given1),
+            (Field::Family, Level::Exact | Level::Particles) => Some(Kind::Core),
+            (Field::Email, Level::Exact) => Some(Kind::Email),
+            (Field::Email, Level::Partial) => Some(Kind::Local),
+            (Field::Email, Level::Domain) => Some(Kind::Domain),
+            (Field::Phone, Level::Exact) => Some(Kind::Phone),
+            (Field::Org, Level::Exact) => Some(Kind::Org),
+            (Field::Postcode, Level::Exact) => Some(Kind::Postcode),
+            (Field::City, Level::Exact) => Some(Kind::City),
+            (Field::Street, Level::Exact) => Some(Kind::Street),
+            _ => None,
         }
     }
 }
@@ -231,7 +234,7 @@ pub fn compare(p: &Prepared, a: u32, b: u32) -> Comparison {
     levels[Field::Email as usize] = email_level(p, a, b);
     levels[Field::Phone as usize] = phone_level(p, a, b);
     levels[Field::Linkedin as usize] = shared_or_else(p, a, b, Kind::Linkedin);
-    levels[Field::Org as usize] = text_level(p, a, b, Kind::Org, true);
+    levels[Field::Org as usize] = org_level(p, a, b);
     levels[Field::Postcode as usize] = edit_level(p, a, b, Kind::Postcode);
     levels[Field::City as usize] = text_level(p, a, b, Kind::City, false);
     levels[Field::Street as usize] = text_level(p, a, b, Kind::Street, false);
@@ -395,11 +398,22 @@ fn given_level(p: &Prepared, a: u32, b: u32) -> Level {
     let (ga, gb) = (p.first(a, Kind::Given1), p.first(b, Kind::Given1));
     let (ra, rb) = (p.rec(a), p.rec(b));
     let (Some(x), Some(y)) = (ga, gb) else {
-        // Initials on one side (or both): they agree or they don't.
+        // Initials on one side (or both): they agree or they don't. `L.` agrees with
+        // `Elisabeth` through Liesbeth.
         if ra.initial == 0 || rb.initial == 0 {
             return Level::Missing;
         }
-        return if ra.initial == rb.initial {
+        let via_nickname = |full: Option<Sym>, initial: u8| {
+            full.is_some_and(|s| {
+                forms(text(p, Kind::Given1, s))
+                    .iter()
+                    .any(|f| f.as_bytes().first() == Some(&initial))
+            })
+        };
+        return if ra.initial == rb.initial
+            || via_nickname(ga, rb.initial)
+            || via_nickname(gb, ra.initial)
+        {
             Level::Initials
         } else {
             Level::Else
@@ -530,14 +544,20 @@ fn phone_level(p: &Prepared, a: u32, b: u32) -> Level {
     if share(xa, xb) {
         return Level::Exact;
     }
-    let tail = |s: &str| -> String {
-        let d: Vec<char> = s.chars().filter(char::is_ascii_digit).collect();
-        d[d.len().saturating_sub(9)..].iter().collect()
+    // Phone values are digits, with a leading `+` for E.164: the last nine bytes are digits.
+    let tail = |s: &'_ str| -> Option<[u8; 9]> {
+        let b = s.as_bytes();
+        (b.len() >= 9).then(|| {
+            let mut t = [0u8; 9];
+            t.copy_from_slice(&b[b.len() - 9..]);
+            t
+        })
     };
     let close = xa.iter().any(|x| {
-        let tx = tail(text(p, Kind::Phone, x.sym));
-        xb.iter()
-            .any(|y| tx.len() == 9 && tail(text(p, Kind::Phone, y.sym)) == tx)
+        tail(text(p, Kind::Phone, x.sym)).is_some_and(|tx| {
+            xb.iter()
+                .any(|y| tail(text(p, Kind::Phone, y.sym)) == Some(tx))
+        })
     });
     if close {
         Level::Close
@@ -554,6 +574,32 @@ fn shared_or_else(p: &Prepared, a: u32, b: u32, kind: Kind) -> Level {
         Level::Exact
     } else {
         Level::Else
+    }
+}
+
+/// Organisations: as text (exact key, close, words inside); then an organisation of one record
+/// named by the other's work e-mail domain (`Gemeente Vitaalwerk` / `r.bakker@vitaalwerk.nl`)
+/// is the `domain` level, also when only one record names an organisation.
+fn org_level(p: &Prepared, a: u32, b: u32) -> Level {
+    let level = text_level(p, a, b, Kind::Org, true);
+    if matches!(level, Level::Exact | Level::Close) {
+        return level;
+    }
+    let named_by = |org_side: u32, mail_side: u32| {
+        p.of(org_side, Kind::Org).iter().any(|o| {
+            let key = text(p, Kind::Org, o.sym);
+            p.of(mail_side, Kind::Label).iter().any(|l| {
+                let label = text(p, Kind::Label, l.sym);
+                label.len() >= 3
+                    && (key.split(' ').any(|w| w == label)
+                        || key.bytes().filter(|&c| c != b' ').eq(label.bytes()))
+            })
+        })
+    };
+    if named_by(a, b) || named_by(b, a) {
+        Level::Domain
+    } else {
+        level
     }
 }
 
@@ -819,6 +865,17 @@ mod tests {
             ("o:voorbeeld", "o:voorbeeld", "org=exact"),
             ("o:gemeente_utrecht", "o:utrecht", "org=close"),
             ("o:voorbeeld", "o:buurtwerk", "org=else"),
+            (
+                "o:gemeente_vitaalwerk",
+                "e:r.bakker@vitaalwerk.nl",
+                "org=domain",
+            ),
+            (
+                "o:vitaalwerk",
+                "o:buurtwerk e:r.bakker@vitaalwerk.nl",
+                "org=domain",
+            ),
+            ("o:vitaalwerk", "e:r.bakker@gmail.com", ""),
             ("pc:3511AB", "pc:3511AB", "postcode=exact"),
             ("pc:3511AB", "pc:3511AC", "postcode=close"),
             ("pc:3511AB", "pc:9711XY", "postcode=else"),

@@ -181,6 +181,9 @@ impl Engine {
         let model = Model::estimate(p, &histogram, &self.model);
 
         let review = self.thresholds.review;
+        // A hair below the threshold in weight, so that rounding never drops an edge that
+        // reaches it in probability.
+        let review_weight = model.weight_for(review) - 1e-9;
         let edges: Vec<Edge> = pairs
             .par_iter()
             .zip(patterns.par_iter())
@@ -189,7 +192,7 @@ impl Engine {
                     levels: Comparison::levels_of(pat & !SWAPPED_BIT),
                     swapped: pat & SWAPPED_BIT != 0,
                 };
-                let weight = model.score(p, a, b, &c);
+                let weight = model.score_if(p, a, b, &c, review_weight)?;
                 let probability = model.probability(weight);
                 (probability >= review).then(|| Edge {
                     a,

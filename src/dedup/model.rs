@@ -24,9 +24,10 @@
 //!    ten times "one other record per record", `1 / (n - 1)`.
 //!
 //! Term frequencies: at the exact level of names, e-mail, phone, organisation, postcode, city
-//! and street, `u` is replaced by the share of records that carry the agreed value (smoothed
-//! toward the field's `u` for small sets): a shared common surname or switchboard number says
-//! less than a rare one. See [`Model::score`].
+//! and street (and for e-mail also at the shared-local-part and shared-domain levels), `u` is
+//! replaced by the share of records that carry the agreed value (smoothed toward the level's
+//! `u` for small sets): a shared common surname or switchboard number says less than a rare
+//! one. See [`Field::tf_kind`](super::compare::Field::tf_kind) and [`Model::score`].
 //!
 //! What this does not do: choose thresholds or clusters (that is the engine and
 //! [`super::cluster`]).
@@ -128,7 +129,12 @@ fn defaults(field: Field) -> &'static [(Level, f64, f64)] {
             (Else, 0.35, 0.999998),
         ],
         Field::Linkedin => &[(Exact, 0.95, 0.000001), (Else, 0.05, 0.999999)],
-        Field::Org => &[(Exact, 0.6, 0.01), (Close, 0.1, 0.005), (Else, 0.3, 0.985)],
+        Field::Org => &[
+            (Exact, 0.6, 0.01),
+            (Close, 0.1, 0.005),
+            (Domain, 0.1, 0.001),
+            (Else, 0.2, 0.984),
+        ],
         Field::Postcode => &[
             (Exact, 0.85, 0.001),
             (Close, 0.05, 0.005),
@@ -366,8 +372,9 @@ impl Model {
             let f = field as usize;
             let level = c.levels[f];
             out[f] = self.weights[f][level as usize];
-            if level == Level::Exact && !c.swapped {
-                out[f] += self.tf_adjustment(p, a, b, field);
+            let names = matches!(field, Field::Given | Field::Family);
+            if !(names && c.swapped) {
+                out[f] += self.tf_adjustment(p, a, b, field, level);
             }
         }
         out
@@ -378,16 +385,48 @@ impl Model {
         self.field_weights(p, a, b, c).iter().sum()
     }
 
-    /// `log2(u_exact / u_value)`: how much more (or less) an exact agreement on this value says
-    /// than one on an average value of the field.
-    fn tf_adjustment(&self, p: &Prepared, a: u32, b: u32, field: Field) -> f64 {
-        let Some(kind) = field.tf_kind() else {
+    /// The match weight of a compared pair when it can reach `at_least`, else `None`. Most
+    /// candidate pairs are far below any threshold; the weight without term frequencies plus
+    /// the most they could add settles those without looking values up.
+    pub fn score_if(
+        &self,
+        p: &Prepared,
+        a: u32,
+        b: u32,
+        c: &Comparison,
+        at_least: f64,
+    ) -> Option<f64> {
+        let mut base = 0.0;
+        let mut adjustable = 0.0;
+        for field in Field::ALL {
+            let level = c.levels[field as usize];
+            base += self.weights[field as usize][level as usize];
+            if field.tf_kind(level).is_some() {
+                adjustable += self.settings.tf_max_bits;
+            }
+        }
+        if base + adjustable < at_least {
+            return None;
+        }
+        let weight = self.score(p, a, b, c);
+        (weight >= at_least).then_some(weight)
+    }
+
+    /// The weight at which the probability reaches `probability`.
+    pub fn weight_for(&self, probability: f64) -> f64 {
+        (probability / (1.0 - probability)).log2() - self.prior_bits()
+    }
+
+    /// `log2(u_level / u_value)`: how much more (or less) an agreement on this value says than
+    /// one on an average value of the field at this level.
+    fn tf_adjustment(&self, p: &Prepared, a: u32, b: u32, field: Field, level: Level) -> f64 {
+        let Some(kind) = field.tf_kind(level) else {
             return 0.0;
         };
         let Some((count, records)) = shared_count(p, a, b, kind) else {
             return 0.0;
         };
-        let u_exact = self.u[field as usize][Level::Exact as usize];
+        let u_exact = self.u[field as usize][level as usize];
         let records = records as f64;
         let tf = f64::from(count) / records.max(1.0);
         let w = records / (records + self.settings.tf_prior);

@@ -336,6 +336,12 @@ static PAIRS: LazyLock<HashMap<&'static str, Vec<&'static str>>> = LazyLock::new
     map
 });
 
+/// The names that `name` (folded) pairs with: its familiar forms, or the formal names it is a
+/// familiar form of.
+pub fn forms(name: &str) -> &'static [&'static str] {
+    PAIRS.get(name).map(Vec::as_slice).unwrap_or(&[])
+}
+
 /// Whether `a` and `b` (folded given names) are a formal name and one of its familiar forms, in
 /// either order. Equal names are not nicknames of each other (that is the exact level).
 pub fn are_nicknames(a: &str, b: &str) -> bool {
@@ -376,6 +382,9 @@ mod tests {
         for (a, b, want) in CASES {
             assert_eq!(are_nicknames(a, b), *want, "case {a:?} {b:?}");
         }
+        assert!(forms("elisabeth").contains(&"liesbeth"));
+        assert!(forms("liesbeth").contains(&"elisabeth"));
+        assert!(forms("xyz").is_empty());
     }
 
     #[test]
