@@ -3,7 +3,7 @@
 //! recall and F1 against the true pairs (`rec-123-org` and `rec-123-dup-0` are one entity).
 //!
 //! `cargo run --release --example febrl_eval -- target/febrl [--region NL] [--only febrl3]
-//! [--threads N] [--show-errors N]`
+//! [--threads N] [--show-errors N] [--no-veto]`
 //!
 //! The truth is read from the rec_id column of every data row of the files, rejected rows
 //! included, so that a record our reader rejects counts as missed pairs. The engine never sees
@@ -22,6 +22,8 @@ struct Args {
     only: Option<String>,
     threads: Option<usize>,
     show_errors: usize,
+    /// `--no-veto`: the engine without its given-name rule (see `dedup::engine`).
+    no_veto: bool,
 }
 
 fn args() -> Args {
@@ -31,6 +33,7 @@ fn args() -> Args {
         only: None,
         threads: None,
         show_errors: 0,
+        no_veto: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -39,6 +42,7 @@ fn args() -> Args {
             "--only" => a.only = it.next(),
             "--threads" => a.threads = it.next().and_then(|v| v.parse().ok()),
             "--show-errors" => a.show_errors = it.next().and_then(|v| v.parse().ok()).unwrap_or(0),
+            "--no-veto" => a.no_veto = true,
             other => a.dir = other.to_string(),
         }
     }
@@ -225,7 +229,11 @@ fn main() {
         let import_s = t0.elapsed().as_secs_f64();
         let refs: Vec<&Contact> = loaded.contacts.iter().collect();
         let t1 = Instant::now();
-        let out = Engine::default().run(&refs, &Decisions::default());
+        let engine = Engine {
+            given_name_veto: !a.no_veto,
+            ..Engine::default()
+        };
+        let out = engine.run(&refs, &Decisions::default());
         let engine_s = t1.elapsed().as_secs_f64();
         let s = score(&out, &loaded.rec_ids);
         let precision = s.true_positives as f64 / s.predicted.max(1) as f64;

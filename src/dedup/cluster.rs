@@ -11,7 +11,11 @@
 //! 2. Edges at or above `accept`, by weight descending (ties by the records' canonical ranks),
 //!    join their two clusters unless
 //!    - a cannot-link pair would end up in one cluster (cannot-link wins over any automatic
-//!      edge, and over a must-link that contradicts it), or
+//!      edge, and over a must-link that contradicts it), or the edge is `nameless` and a pair
+//!      the engine vetoed (an edge that is not `automatic`) would end up in one cluster: Marie
+//!      and Piet de Vries (a couple, vetoed) do not become one person through a third record
+//!      `Fam. de Vries` with their address. An edge whose given names agree (`Roy` / `Roy`) can
+//!      tell them apart and joins as usual; a must-link always can, or
 //!    - the edge is below `strong`, both clusters have more than one record, and fewer than
 //!      `support` edges at or above `review` run between the two clusters.
 //!
@@ -43,6 +47,10 @@ pub struct Edge {
     /// Whether this edge may join clusters on its own evidence (the engine vetoes some, such as
     /// two different given names).
     pub automatic: bool,
+    /// The edge says nothing about given names (one record has none, or only initials): it
+    /// cannot tell two people with different given names apart, so it may not join clusters
+    /// that hold a vetoed pair between them.
+    pub nameless: bool,
 }
 
 /// Probability thresholds.
@@ -84,6 +92,8 @@ struct Sets {
     members: Vec<Vec<u32>>,
     /// Records that may never share a cluster with this one (kept at the root).
     cannot: Vec<Vec<u32>>,
+    /// Records that no automatic edge may bring into this cluster (vetoed pairs).
+    vetoed: Vec<Vec<u32>>,
 }
 
 impl Sets {
@@ -92,6 +102,7 @@ impl Sets {
             parent: (0..n as u32).collect(),
             members: (0..n as u32).map(|i| vec![i]).collect(),
             cannot: vec![Vec::new(); n],
+            vetoed: vec![Vec::new(); n],
         }
     }
 
@@ -108,17 +119,30 @@ impl Sets {
         root
     }
 
-    /// Whether the clusters of roots `ra` and `rb` may not be joined.
-    fn conflict(&mut self, ra: u32, rb: u32) -> bool {
-        let (small, other) = if self.cannot[ra as usize].len() <= self.cannot[rb as usize].len() {
-            (ra, rb)
+    /// Whether the clusters of roots `ra` and `rb` may not be joined by the user's cannot-link
+    /// pairs (`soft` false) or also by vetoed pairs (`soft` true).
+    fn conflict(&mut self, ra: u32, rb: u32, soft: bool) -> bool {
+        self.hits(ra, rb, false) || (soft && self.hits(ra, rb, true))
+    }
+
+    fn lists(&mut self, soft: bool) -> &mut Vec<Vec<u32>> {
+        if soft {
+            &mut self.vetoed
         } else {
-            (rb, ra)
-        };
-        let list = std::mem::take(&mut self.cannot[small as usize]);
+            &mut self.cannot
+        }
+    }
+
+    fn hits(&mut self, ra: u32, rb: u32, soft: bool) -> bool {
+        let (la, lb) = (
+            self.lists(soft)[ra as usize].len(),
+            self.lists(soft)[rb as usize].len(),
+        );
+        let (small, other) = if la <= lb { (ra, rb) } else { (rb, ra) };
+        let list = std::mem::take(&mut self.lists(soft)[small as usize]);
         let hit = list.iter().any(|&x| self.find(x) == other);
-        self.cannot[small as usize] = list;
-        // The other direction is implied: cannot-link pairs are stored on both sides.
+        self.lists(soft)[small as usize] = list;
+        // The other direction is implied: pairs are stored on both sides.
         hit
     }
 
@@ -133,6 +157,8 @@ impl Sets {
         self.members[big as usize].extend(moved);
         let moved = std::mem::take(&mut self.cannot[small as usize]);
         self.cannot[big as usize].extend(moved);
+        let moved = std::mem::take(&mut self.vetoed[small as usize]);
+        self.vetoed[big as usize].extend(moved);
     }
 
     fn size(&self, root: u32) -> usize {
@@ -164,9 +190,13 @@ pub fn cluster(
     must.sort_unstable();
     for (a, b) in must {
         let (ra, rb) = (sets.find(a as u32), sets.find(b as u32));
-        if ra != rb && !sets.conflict(ra, rb) {
+        if ra != rb && !sets.conflict(ra, rb, false) {
             sets.union(ra, rb);
         }
+    }
+    for e in edges.iter().filter(|e| !e.automatic) {
+        sets.vetoed[e.a as usize].push(e.b);
+        sets.vetoed[e.b as usize].push(e.a);
     }
 
     // Supporting edges, as adjacency lists (compressed rows).
@@ -206,7 +236,7 @@ pub fn cluster(
     for i in order {
         let e = &edges[i];
         let (ra, rb) = (sets.find(e.a), sets.find(e.b));
-        if ra == rb || sets.conflict(ra, rb) {
+        if ra == rb || sets.conflict(ra, rb, e.nameless) {
             continue;
         }
         let alone = sets.size(ra) == 1 || sets.size(rb) == 1;
@@ -242,7 +272,7 @@ pub fn cluster(
             continue;
         }
         let (ra, rb) = (sets.find(e.a), sets.find(e.b));
-        if ra != rb && !sets.conflict(ra, rb) {
+        if ra != rb && !sets.conflict(ra, rb, false) {
             uncertain.push(i);
         }
     }
@@ -282,6 +312,7 @@ mod tests {
             weight: (probability / (1.0 - probability)).log2(),
             probability,
             automatic: true,
+            nameless: false,
         }
     }
 
@@ -347,5 +378,17 @@ mod tests {
         assert_eq!(show(&p.clusters), "0 1 2 3 4");
         assert_eq!(p.uncertain, vec![0, 1]);
         assert!(p.joined.is_empty());
+        // A vetoed pair does not merge through a third record that says nothing about given
+        // names, unless the user says so.
+        let mut nameless = [edge(0, 2, 0.99999), edge(1, 2, 0.99999)];
+        for e in &mut nameless {
+            e.nameless = true;
+        }
+        let through = [vetoed, nameless[0], nameless[1]];
+        assert_eq!(show(&run(3, &through, &[], &[]).clusters), "0,2 1");
+        assert_eq!(show(&run(3, &through, &[(0, 1)], &[]).clusters), "0,1,2");
+        // A third record whose given name agrees may.
+        let named = [vetoed, edge(0, 2, 0.99999), edge(1, 2, 0.99999)];
+        assert_eq!(show(&run(3, &named, &[], &[]).clusters), "0,1,2");
     }
 }

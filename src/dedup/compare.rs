@@ -9,7 +9,7 @@
 //!
 //! | field | levels |
 //! |---|---|
-//! | given name | exact (whole or first word) · nickname (Hans/Johannes, or a nickname the source gave) · close (Jaro-Winkler ≥ 0.92 or one edit) · partial (`Jan Willem` / `Willem`) · similar (Jaro-Winkler ≥ 0.8 or same Double Metaphone) · initials (one side gave only initials and they agree) · else |
+//! | given name | exact (whole or first word) · nickname (Hans/Johannes, or a nickname the source gave) · close (Jaro-Winkler ≥ 0.92 or one edit) · partial (`Jan Willem` / `Willem`) · similar (Jaro-Winkler ≥ 0.8, same Double Metaphone, or two familiar forms of one formal name: `Els` / `Liesbeth`) · initials (one side gave only initials and they agree, also through a nickname: `L.` / `Elisabeth`) · else |
 //! | family name | exact · particles (`van der Berg` / `Berg`: equal without particles) · close · partial (a shared word of a double name: `Jansen-de Vries` / `Jansen`) · similar · else |
 //! | birthday | exact · close (one digit typed wrong, two digits swapped, day and month swapped) · similar (same year and month, or same month and day) · partial (only month and day known, and equal) · else |
 //! | e-mail | exact (a shared address) · partial (same local part at another domain) · domain (a shared company domain; public providers and generic addresses never count) · else |
@@ -281,8 +281,8 @@ pub fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// Exact, close (Jaro-Winkler ≥ 0.92, one edit in a word of four letters or more, or `ij`
-/// written `y`), similar
-/// (Jaro-Winkler ≥ 0.8) or else, for two folded texts.
+/// written `y`), similar (one edit in a three-letter word, or Jaro-Winkler ≥ 0.8) or else, for
+/// two folded texts.
 pub fn similarity(x: &str, y: &str) -> Level {
     if x == y {
         return Level::Exact;
@@ -299,6 +299,11 @@ pub fn similarity(x: &str, y: &str) -> Level {
     let jw = jaro_winkler(x, y);
     if jw >= 0.92 {
         return Level::Close;
+    }
+    // One letter off in a three-letter word (`Roy` / `Rxy`) is too little to call close, and
+    // too much alike to call different.
+    if x.len().min(y.len()) == 3 && within_one_edit(x.as_bytes(), y.as_bytes()) {
+        return Level::Similar;
     }
     // Dutch `ij` is often written `y` (Meijer / Meyer, Rijn / Ryn).
     if (has_ij(x) || has_ij(y)) && x.replace("ij", "y") == y.replace("ij", "y") {
@@ -440,7 +445,10 @@ fn given_level(p: &Prepared, a: u32, b: u32) -> Level {
     if words_of(a).split(' ').any(|w| w == sy) || words_of(b).split(' ').any(|w| w == sx) {
         return Level::Partial;
     }
-    if sim == Level::Similar || same_sym(p, a, b, Kind::GivenPhon) == Some(true) {
+    // Two familiar forms of one formal name (`Els` / `Liesbeth`, both Elisabeth): weak, but
+    // not a contradiction.
+    let siblings = forms(sx).iter().any(|f| forms(f).contains(&sy));
+    if sim == Level::Similar || siblings || same_sym(p, a, b, Kind::GivenPhon) == Some(true) {
         return Level::Similar;
     }
     Level::Else
@@ -816,6 +824,11 @@ mod tests {
                 "given=exact family=partial",
             ),
             ("g:Jan f:Smit", "g:Piet f:Visser", "given=else family=else"),
+            (
+                "g:Roy f:Royle",
+                "g:Rxy f:Royle",
+                "given=similar family=exact",
+            ),
             ("g:Jan", "f:Jansen", ""),
             ("g:Jan", "g:Jan", "given=exact"),
         ];

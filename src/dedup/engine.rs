@@ -200,6 +200,7 @@ impl Engine {
                     weight,
                     probability,
                     automatic: !(self.given_name_veto && vetoed(&c)),
+                    nameless: matches!(c.level(Field::Given), Level::Missing | Level::Initials),
                 })
             })
             .collect();

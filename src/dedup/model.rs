@@ -12,7 +12,9 @@
 //!    from the records in canonical order so the sample does not depend on input order. Random
 //!    pairs are almost never one person, so their level frequencies are `u`. Each frequency is
 //!    smoothed toward a documented default with the weight of [`Settings::u_prior`] pairs, so
-//!    that a small address book is not judged on forty pairs.
+//!    that a small address book is not judged on forty pairs. In a small address book "all
+//!    pairs" include the duplicates themselves, so after EM the sample is counted once more
+//!    with each pair weighted by its probability of being a non-match.
 //! 2. `m` by expectation–maximisation over the candidate pairs' patterns (distinct patterns with
 //!    their counts, so EM costs nothing per pair). The candidate pairs are a mixture of
 //!    matches and non-matches; EM estimates `m`, the non-matches' level frequencies among the
@@ -35,6 +37,7 @@
 use super::compare::{compare, shared_count, Comparison, Field, Level, FIELDS, LEVELS};
 use super::prepare::{mix, Prepared};
 use rayon::prelude::*;
+use std::collections::HashMap;
 
 /// Settings of the model estimation.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -196,18 +199,6 @@ fn normalise(row: &mut [f64; LEVELS]) {
     }
 }
 
-/// Level counts per field over some pairs.
-type Counts = [[u64; LEVELS]; FIELDS];
-
-fn add_counts(mut a: Counts, b: Counts) -> Counts {
-    for (ra, rb) in a.iter_mut().zip(b.iter()) {
-        for (x, y) in ra.iter_mut().zip(rb.iter()) {
-            *x += y;
-        }
-    }
-    a
-}
-
 /// The pairs sampled for `u`: all pairs when there are at most `samples`, else `samples`
 /// random pairs of distinct records drawn from the canonical order.
 pub fn sample_pairs(p: &Prepared, samples: usize, seed: u64) -> Vec<(u32, u32)> {
@@ -240,28 +231,49 @@ pub fn sample_pairs(p: &Prepared, samples: usize, seed: u64) -> Vec<(u32, u32)> 
     out
 }
 
-/// Estimate `u` from random pairs, smoothed toward the defaults.
-fn estimate_u(p: &Prepared, settings: &Settings, u0: &Table) -> Table {
+/// The comparison patterns of the random sample, with their counts, sorted by pattern.
+fn sample_patterns(p: &Prepared, settings: &Settings) -> Vec<(u64, u64)> {
     let pairs = sample_pairs(p, settings.u_samples, settings.seed);
-    let counts = pairs
+    let mut out: Vec<(u64, u64)> = pairs
         .par_iter()
-        .fold(
-            || [[0u64; LEVELS]; FIELDS],
-            |mut acc, &(a, b)| {
-                let c = compare(p, a, b);
-                for (f, l) in c.levels.iter().enumerate() {
-                    acc[f][*l as usize] += 1;
-                }
-                acc
-            },
-        )
-        .reduce(|| [[0u64; LEVELS]; FIELDS], add_counts);
+        .fold(HashMap::new, |mut h: HashMap<u64, u64>, &(a, b)| {
+            *h.entry(compare(p, a, b).pattern()).or_default() += 1;
+            h
+        })
+        .reduce(HashMap::new, |mut a, b| {
+            for (k, v) in b {
+                *a.entry(k).or_default() += v;
+            }
+            a
+        })
+        .into_iter()
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+/// `u` from the sampled patterns, each pattern counted with weight `1 - match_probability`
+/// (random pairs are almost never matches, but in a small address book "all pairs" include
+/// the duplicates themselves), smoothed toward the defaults.
+fn u_from(
+    sample: &[(u64, u64)],
+    settings: &Settings,
+    u0: &Table,
+    match_probability: impl Fn(&[Level; FIELDS]) -> f64,
+) -> Table {
+    let mut counts = [[0.0f64; LEVELS]; FIELDS];
+    for &(pat, count) in sample {
+        let levels = Comparison::levels_of(pat);
+        let w = count as f64 * (1.0 - match_probability(&levels));
+        for (f, l) in levels.iter().enumerate() {
+            counts[f][*l as usize] += w;
+        }
+    }
     let mut u = [[0.0; LEVELS]; FIELDS];
     for f in 0..FIELDS {
-        let present: u64 = counts[f][1..].iter().sum();
+        let present: f64 = counts[f][1..].iter().sum();
         for l in 1..LEVELS {
-            u[f][l] = (counts[f][l] as f64 + settings.u_prior * u0[f][l])
-                / (present as f64 + settings.u_prior);
+            u[f][l] = (counts[f][l] + settings.u_prior * u0[f][l]) / (present + settings.u_prior);
         }
     }
     u
@@ -273,8 +285,9 @@ impl Model {
     /// result does not depend on thread count).
     pub fn estimate(p: &Prepared, patterns: &[(u64, u64)], settings: &Settings) -> Model {
         let (m0, u0) = default_tables();
-        let u = estimate_u(p, settings, &u0);
-        let levels: Vec<([crate::dedup::compare::Level; FIELDS], u64)> = patterns
+        let sample = sample_patterns(p, settings);
+        let u = u_from(&sample, settings, &u0, |_| 0.0);
+        let levels: Vec<([Level; FIELDS], u64)> = patterns
             .iter()
             .map(|&(pat, count)| (Comparison::levels_of(pat), count))
             .collect();
@@ -338,12 +351,28 @@ impl Model {
         let prior = (share * total as f64 / all_pairs)
             .clamp(per_record / 10.0, (per_record * 10.0).min(0.5));
 
-        let mut weights = [[0.0; LEVELS]; FIELDS];
-        for f in 0..FIELDS {
-            for l in 1..LEVELS {
-                weights[f][l] = (m[f][l] / u[f][l]).log2();
+        let weights_of = |u: &Table| {
+            let mut w = [[0.0; LEVELS]; FIELDS];
+            for f in 0..FIELDS {
+                for l in 1..LEVELS {
+                    w[f][l] = (m[f][l] / u[f][l]).log2();
+                }
             }
-        }
+            w
+        };
+        // Take the sample's own matches out of `u` (one step is enough: they are few, and
+        // plain to see).
+        let first = weights_of(&u);
+        let prior_bits = (prior / (1.0 - prior)).log2();
+        let u = u_from(&sample, settings, &u0, |levels| {
+            let w: f64 = levels
+                .iter()
+                .enumerate()
+                .map(|(f, l)| first[f][*l as usize])
+                .sum();
+            1.0 / (1.0 + (-(w + prior_bits)).exp2())
+        });
+        let weights = weights_of(&u);
         Model {
             m,
             u,
