@@ -142,6 +142,29 @@ fn main() {
         out.uncertain.len(),
         out.clusters.len()
     );
+    if std::env::var_os("SHOW_MODEL").is_some() {
+        use netwerk_import::dedup::compare::{Field, Level};
+        for f in Field::ALL {
+            let row: Vec<String> = Level::ALL[1..]
+                .iter()
+                .filter(|l| out.model.m[f as usize][**l as usize] > 1e-4)
+                .map(|l| {
+                    format!(
+                        "{l} m={:.3} u={:.2e} w={:+.1}",
+                        out.model.m[f as usize][*l as usize],
+                        out.model.u[f as usize][*l as usize],
+                        out.model.weights[f as usize][*l as usize]
+                    )
+                })
+                .collect();
+            eprintln!("{f}: {}", row.join(" | "));
+        }
+        eprintln!("candidate share {:.4}", out.model.candidate_share);
+    }
+    eprintln!(
+        "engine seconds: block {:.1}, compare {:.1}, model {:.1}, score {:.1}, cluster+evidence {:.1}",
+        s.seconds[0], s.seconds[1], s.seconds[2], s.seconds[3], s.seconds[4]
+    );
 }
 
 fn describe(c: &Contact) -> String {

@@ -43,7 +43,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_block: 40,
-            window: 6,
+            window: 4,
         }
     }
 }
@@ -78,13 +78,15 @@ enum Tag {
     Org = 9,
 }
 
+/// A key's hash; its lowest bit says whether the key identifies (see [`Candidate`]).
 fn key(tag: Tag, parts: &[&[u8]]) -> u64 {
     let mut h = hash_bytes(0, &[tag as u8]);
     for part in parts {
         h = hash_bytes(h, part);
         h = hash_bytes(h, &[0xff]);
     }
-    mix(h)
+    let identifying = !matches!(tag, Tag::Name | Tag::Names | Tag::Org);
+    (mix(h) & !1) | u64::from(identifying)
 }
 
 /// The blocking keys of record `r`.
@@ -135,24 +137,39 @@ fn name_order(p: &Prepared, r: u32, first: Kind, second: Kind) -> (u32, u32, u64
     (order(first), order(second), p.rec(r).rank)
 }
 
-fn push_pair(out: &mut Vec<u64>, a: u32, b: u32) {
+/// A pair packed into one integer: `a << 33 | b << 1 | identifying` (`a < b < 2^31`), so
+/// that sorting orders pairs by `(a, b)` and puts the two flags of one pair side by side.
+fn push_pair(out: &mut Vec<u64>, a: u32, b: u32, identifying: bool) {
     if a != b {
         let (lo, hi) = if a < b { (a, b) } else { (b, a) };
-        out.push(u64::from(lo) << 32 | u64::from(hi));
+        out.push(u64::from(lo) << 33 | u64::from(hi) << 1 | u64::from(identifying));
     }
 }
 
 /// Pair each record in `sorted` with its next `window` records.
-fn window_pairs(sorted: &[u32], window: usize, out: &mut Vec<u64>) {
+fn window_pairs(sorted: &[u32], window: usize, identifying: bool, out: &mut Vec<u64>) {
     for (i, &a) in sorted.iter().enumerate() {
         for &b in sorted.iter().skip(i + 1).take(window) {
-            push_pair(out, a, b);
+            push_pair(out, a, b, identifying);
         }
     }
 }
 
-/// Candidate pairs of `p`, sorted, unique, `a < b`.
-pub fn candidates(p: &Prepared, limits: &Limits) -> (Vec<(u32, u32)>, Stats) {
+/// A candidate pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Candidate {
+    pub a: u32,
+    pub b: u32,
+    /// The pair shares an identifying key (e-mail, local part, phone, LinkedIn, birthday,
+    /// postcode), not only a name or an organisation. The model learns `m` from these pairs:
+    /// at scale, name blocks bring masses of namesakes that EM would take for a class of their
+    /// own.
+    pub identifying: bool,
+}
+
+/// Candidate pairs of `p`, sorted by `(a, b)`, unique, `a < b`. At most 2^31 records.
+pub fn candidates(p: &Prepared, limits: &Limits) -> (Vec<Candidate>, Stats) {
+    assert!(p.len() < 1 << 31, "at most 2^31 records can be blocked");
     let n = p.len() as u32;
     let mut stats = Stats::default();
 
@@ -190,17 +207,18 @@ pub fn candidates(p: &Prepared, limits: &Limits) -> (Vec<(u32, u32)>, Stats) {
     let mut pairs: Vec<u64> = blocks
         .par_iter()
         .fold(Vec::new, |mut out, &(s, e)| {
+            let identifying = keys[s].0 & 1 == 1;
             let members: Vec<u32> = keys[s..e].iter().map(|&(_, r)| r).collect();
             if members.len() <= limits.max_block {
                 for (i, &a) in members.iter().enumerate() {
                     for &b in &members[i + 1..] {
-                        push_pair(&mut out, a, b);
+                        push_pair(&mut out, a, b, identifying);
                     }
                 }
             } else {
                 let mut sorted = members;
                 sorted.sort_unstable_by_key(|&r| name_order(p, r, Kind::Core, Kind::Given1));
-                window_pairs(&sorted, window, &mut out);
+                window_pairs(&sorted, window, identifying, &mut out);
             }
             out
         })
@@ -223,16 +241,27 @@ pub fn candidates(p: &Prepared, limits: &Limits) -> (Vec<(u32, u32)>, Stats) {
             .collect();
         order.par_sort_unstable();
         let sorted: Vec<u32> = order.into_iter().map(|t| t.3).collect();
-        window_pairs(&sorted, window, &mut pairs);
+        window_pairs(&sorted, window, false, &mut pairs);
     }
 
     stats.generated = pairs.len();
     pairs.par_sort_unstable();
-    pairs.dedup();
+    // One entry per pair, identifying if any of its keys was.
+    pairs.dedup_by(|next, kept| {
+        let same = *next >> 1 == *kept >> 1;
+        if same {
+            *kept |= *next & 1;
+        }
+        same
+    });
     stats.candidates = pairs.len();
     let out = pairs
         .into_iter()
-        .map(|x| ((x >> 32) as u32, x as u32))
+        .map(|x| Candidate {
+            a: (x >> 33) as u32,
+            b: ((x >> 1) & 0x7fff_ffff) as u32,
+            identifying: x & 1 == 1,
+        })
         .collect();
     (out, stats)
 }
@@ -264,7 +293,8 @@ mod tests {
 
     fn run(cs: &[Contact], limits: Limits) -> (Vec<(u32, u32)>, Stats) {
         let refs: Vec<&Contact> = cs.iter().collect();
-        candidates(&Prepared::new(&refs), &limits)
+        let (c, stats) = candidates(&Prepared::new(&refs), &limits);
+        (c.iter().map(|c| (c.a, c.b)).collect(), stats)
     }
 
     #[test]
@@ -285,6 +315,19 @@ mod tests {
             },
         );
         // 0-5: same phonetic family and initial; 1-2: shared e-mail. 3 and 4 have nothing.
+        let refs: Vec<&Contact> = cs.iter().collect();
+        let limits = Limits {
+            max_block: 10,
+            window: 1,
+        };
+        let (full, _) = candidates(&Prepared::new(&refs), &limits);
+        let flag = |a, b| {
+            full.iter()
+                .find(|c| (c.a, c.b) == (a, b))
+                .map(|c| c.identifying)
+        };
+        assert_eq!(flag(1, 2), Some(true), "a shared e-mail identifies");
+        assert_eq!(flag(0, 5), Some(false), "a shared name does not");
         assert!(pairs.contains(&(0, 5)), "{pairs:?}");
         assert!(pairs.contains(&(1, 2)), "{pairs:?}");
         assert!(!pairs

@@ -494,6 +494,15 @@ fn crosswise(p: &Prepared, a: u32, b: u32) -> Option<(Level, Level)> {
     let ca = p.text(a, Kind::Core)?;
     let cb = p.text(b, Kind::Core)?;
     let good = |l: Level| matches!(l, Level::Exact | Level::Close);
+    // Cheap test first: almost no pair has its names crosswise.
+    let may = |s: &str, t: &str| {
+        s == t
+            || within_one_edit(s.as_bytes(), t.as_bytes())
+            || jaro_winkler_bound(s.as_bytes(), t.as_bytes()) >= 0.92
+    };
+    if !may(ga, cb) || !may(ca, gb) {
+        return None;
+    }
     let (x, y) = (similarity(ga, cb), similarity(ca, gb));
     // Which record has its names swapped is unknown: the better level goes to the given name,
     // so that the comparison stays symmetric.

@@ -37,6 +37,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::fmt;
+use std::time::Instant;
 
 /// Engine settings. The defaults are fixed settings, chosen before looking at any truth.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -123,6 +124,9 @@ pub struct Stats {
     pub em_iterations: usize,
     /// Probability that two random records are one person, as estimated.
     pub prior: f64,
+    /// Seconds spent per stage: blocking, comparing the candidates, estimating the model
+    /// (random sample and EM), scoring, clustering with evidence. For the benchmarks only.
+    pub seconds: [f64; 5],
 }
 
 /// What the engine decided.
@@ -134,6 +138,8 @@ pub struct Outcome {
     /// Pairs in the review band left in different clusters, by weight descending then `(a, b)`.
     pub uncertain: Vec<Evidence>,
     pub stats: Stats,
+    /// The estimated model (`m`, `u`, weights, prior), for the report.
+    pub model: Model,
 }
 
 /// Two written-out given names that plainly differ, and no birthday that agrees: a couple or
@@ -142,6 +148,9 @@ fn vetoed(c: &Comparison) -> bool {
     c.level(Field::Given) == Level::Else
         && !matches!(c.level(Field::Birthday), Level::Exact | Level::Close)
 }
+
+/// Below this many candidates with an identifying key, EM learns from all candidates.
+const MIN_TRAINING: usize = 1000;
 
 /// The swapped flag rides above the levels in a pattern (EM ignores it).
 const SWAPPED_BIT: u64 = 1 << 63;
@@ -155,30 +164,53 @@ impl Engine {
     /// The same on records prepared beforehand (lets a caller stream contacts through a
     /// [`super::prepare::Builder`] instead of holding them all).
     pub fn run_prepared(&self, p: &Prepared, decisions: &Decisions) -> Outcome {
+        let mut clock = Instant::now();
+        let mut seconds = [0.0; 5];
+        let mut lap = |stage: usize| {
+            seconds[stage] = clock.elapsed().as_secs_f64();
+            clock = Instant::now();
+        };
         let (pairs, blocking) = block::candidates(p, &self.limits);
+        lap(0);
         let patterns: Vec<u64> = pairs
             .par_iter()
-            .map(|&(a, b)| {
-                let c = compare(p, a, b);
-                c.pattern() | if c.swapped { SWAPPED_BIT } else { 0 }
+            .map(|c| {
+                let cmp = compare(p, c.a, c.b);
+                cmp.pattern() | if cmp.swapped { SWAPPED_BIT } else { 0 }
             })
             .collect();
-        let mut histogram: Vec<(u64, u64)> = patterns
-            .par_iter()
-            .fold(HashMap::new, |mut h: HashMap<u64, u64>, &pat| {
-                *h.entry(pat & !SWAPPED_BIT).or_default() += 1;
-                h
-            })
-            .reduce(HashMap::new, |mut a, b| {
-                for (k, v) in b {
-                    *a.entry(k).or_default() += v;
-                }
-                a
-            })
-            .into_iter()
-            .collect();
-        histogram.sort_unstable();
-        let model = Model::estimate(p, &histogram, &self.model);
+        let identifying = pairs.iter().filter(|c| c.identifying).count();
+        // Small sets learn from every candidate: no masses of namesakes there.
+        let learn_from_all = identifying < MIN_TRAINING;
+        let histogram = |only_identifying: bool| -> Vec<(u64, u64)> {
+            let mut h: Vec<(u64, u64)> = pairs
+                .par_iter()
+                .zip(patterns.par_iter())
+                .filter(|(c, _)| !only_identifying || c.identifying)
+                .fold(HashMap::new, |mut h: HashMap<u64, u64>, (_, &pat)| {
+                    *h.entry(pat & !SWAPPED_BIT).or_default() += 1;
+                    h
+                })
+                .reduce(HashMap::new, |mut a, b| {
+                    for (k, v) in b {
+                        *a.entry(k).or_default() += v;
+                    }
+                    a
+                })
+                .into_iter()
+                .collect();
+            h.sort_unstable();
+            h
+        };
+        let all = histogram(false);
+        let training = if learn_from_all {
+            all.clone()
+        } else {
+            histogram(true)
+        };
+        lap(1);
+        let model = Model::estimate(p, &training, &all, &self.model);
+        lap(2);
 
         let review = self.thresholds.review;
         // A hair below the threshold in weight, so that rounding never drops an edge that
@@ -187,7 +219,7 @@ impl Engine {
         let edges: Vec<Edge> = pairs
             .par_iter()
             .zip(patterns.par_iter())
-            .filter_map(|(&(a, b), &pat)| {
+            .filter_map(|(&block::Candidate { a, b, .. }, &pat)| {
                 let c = Comparison {
                     levels: Comparison::levels_of(pat & !SWAPPED_BIT),
                     swapped: pat & SWAPPED_BIT != 0,
@@ -206,6 +238,7 @@ impl Engine {
             .collect();
         drop(patterns);
         drop(pairs);
+        lap(3);
 
         let rank: Vec<u64> = p.recs().iter().map(|r| r.rank).collect();
         let part = cluster::cluster(
@@ -217,18 +250,23 @@ impl Engine {
             &self.thresholds,
         );
         let evidence = |i: &usize| self.evidence(p, &model, &edges[*i]);
+        let merges = part.joined.par_iter().map(evidence).collect();
+        let uncertain = part.uncertain.par_iter().map(evidence).collect();
+        lap(4);
         Outcome {
             clusters: part.clusters,
-            merges: part.joined.iter().map(evidence).collect(),
-            uncertain: part.uncertain.iter().map(evidence).collect(),
+            merges,
+            uncertain,
             stats: Stats {
                 records: p.len(),
                 blocking,
-                patterns: histogram.len(),
+                patterns: all.len(),
                 edges: edges.len(),
                 em_iterations: model.iterations,
                 prior: model.prior,
+                seconds,
             },
+            model,
         }
     }
 
