@@ -30,6 +30,10 @@ pub struct KindCounts {
     pub files: usize,
     pub records: usize,
     pub rejected: usize,
+    /// Persons created by this run that hold a record of this kind.
+    pub persons_new: usize,
+    /// Persons whose records changed in this run that hold a record of this kind.
+    pub persons_updated: usize,
     /// Files whose content was already in the index (not read again).
     pub unchanged: usize,
 }
@@ -58,13 +62,13 @@ impl Summary {
     pub fn render(&self) -> String {
         let mut out = String::new();
         out.push_str(&format!(
-            "{:<26} {:>7} {:>9} {:>9} {:>10}\n",
-            "source", "files", "records", "rejected", "unchanged"
+            "{:<26} {:>7} {:>9} {:>9} {:>10} {:>12} {:>16}\n",
+            "source", "files", "records", "rejected", "unchanged", "persons new", "persons updated"
         ));
         for (kind, c) in &self.kinds {
             out.push_str(&format!(
-                "{kind:<26} {:>7} {:>9} {:>9} {:>10}\n",
-                c.files, c.records, c.rejected, c.unchanged
+                "{kind:<26} {:>7} {:>9} {:>9} {:>10} {:>12} {:>16}\n",
+                c.files, c.records, c.rejected, c.unchanged, c.persons_new, c.persons_updated
             ));
         }
         let warnings = self
@@ -200,7 +204,10 @@ pub fn import(
                 records,
                 warnings,
             } => {
-                let counts = summary.kinds.entry(read.kind.as_str().to_string()).or_default();
+                let counts = summary
+                    .kinds
+                    .entry(read.kind.as_str().to_string())
+                    .or_default();
                 counts.files += 1;
                 counts.records += records.len();
                 counts.rejected += read.rejected.len();
@@ -217,6 +224,8 @@ pub fn import(
                     rejected: read.rejected,
                 });
             }
+            // Sidecars are read before the others and come back without diagnostics.
+            Read::Skipped(diags) if diags.is_empty() => {}
             Read::Skipped(diags) => {
                 summary.files_skipped += 1;
                 summary.diagnostics.extend(diags);
@@ -230,6 +239,13 @@ pub fn import(
         .with_context(|| format!("updating the index {}", index_path.display()))?;
     writing.finish_and_clear();
 
+    if let Some(run_id) = outcome.run_id {
+        for (kind, new, updated) in index.persons_by_kind(run_id)? {
+            let counts = summary.kinds.entry(kind.as_str().to_string()).or_default();
+            counts.persons_new = new;
+            counts.persons_updated = updated;
+        }
+    }
     summary.changed = outcome.changed;
     summary.persons_new = outcome.persons_new;
     summary.persons_updated = outcome.persons_updated;

@@ -209,7 +209,8 @@ pub fn person(rng: &mut Rng, i: usize) -> Person {
             slug(&family),
             i % 97
         ),
-        mobile: format!("06-{:08}", 10_000_000 + (i * 7919) % 89_999_999),
+        // 06-1 … 06-5 are Dutch mobile ranges (06-7 and 06-8 are not).
+        mobile: format!("06-{}{:07}", 1 + i % 5, (i * 7919) % 10_000_000),
         work: rng
             .chance(40)
             .then(|| format!("030 {:03} {:04}", rng.below(1000), rng.below(10000))),
@@ -719,7 +720,8 @@ pub fn someone(seed: u64, id: u64, persons: u64) -> Someone {
         birthday,
         personal_email,
         work_email,
-        mobile: 10_000_000 + (mix_id(seed, id) % 89_999_999) as u32,
+        // 06-1 … 06-5: valid Dutch mobile ranges.
+        mobile: 10_000_000 + (mix_id(seed, id) % 50_000_000) as u32,
         switchboard,
         org,
         title: TITLE[rng.below(TITLE.len())],

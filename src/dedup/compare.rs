@@ -352,8 +352,8 @@ pub fn jaro_winkler(x: &str, y: &str) -> f64 {
     for (i, &ca) in a.iter().enumerate() {
         let lo = i.saturating_sub(range);
         let hi = (i + range + 1).min(b.len());
-        for j in lo..hi {
-            if fb & (1 << j) == 0 && b[j] == ca {
+        for (j, &cb) in b.iter().enumerate().take(hi).skip(lo) {
+            if fb & (1 << j) == 0 && cb == ca {
                 fa |= 1 << i;
                 fb |= 1 << j;
                 matches += 1;

@@ -351,7 +351,7 @@ impl Builder {
                 out
             })
             .collect();
-        let mut cursor = vec![0usize; KINDS];
+        let mut cursor = [0usize; KINDS];
         for (r, f) in features.iter().enumerate() {
             let start = self.p.items.len();
             let mut offsets = [0u8; KINDS + 1];

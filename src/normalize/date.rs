@@ -323,8 +323,11 @@ pub fn connected_on(raw: &str) -> Result<Option<String>, Invalid> {
             .map_err(|_| invalid("is not a possible date"));
     }
     match parse(s, Kind::Recent) {
-        Ok(Some(date)) if date.year.is_none() => Err(invalid("has no year")),
-        Ok(date) => finish(date, s, "connected-on date"),
+        Ok(date) => match finish(date, s, "connected-on date")? {
+            // A relationship date needs its year (year-less forms are birthday conventions).
+            Some(iso) if iso.starts_with("--") => Err(invalid("has no year")),
+            other => Ok(other),
+        },
         Err(reason) => Err(invalid(reason)),
     }
 }

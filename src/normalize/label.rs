@@ -28,11 +28,10 @@ fn classify(word: &str) -> Word {
         "main" | "hoofdnummer" | "company" => Known("main"),
         "other" | "overig" | "overige" | "anders" | "andere" | "sonstige" => Known("other"),
         "homepage" | "website" | "web" | "webpagina" | "webpage" => Known("homepage"),
-        "voice" | "internet" | "pref" | "preferred" | "x400" | "msg" | "text" | "sms" | "phone"
-        | "telefoon" | "tel" | "telephone" | "number" | "nummer" | "e-mail" | "email" | "mail"
-        | "address" | "adres" | "op" | "van" | "de" | "het" | "the" | "of" | "type" | "page" => {
-            Noise
-        }
+        "voice" | "internet" | "smtp" | "pref" | "preferred" | "x400" | "msg" | "text" | "sms"
+        | "phone" | "telefoon" | "tel" | "telephone" | "number" | "nummer" | "e-mail" | "email"
+        | "mail" | "address" | "adres" | "op" | "van" | "de" | "het" | "the" | "of" | "type"
+        | "page" => Noise,
         _ => Custom,
     }
 }
@@ -95,6 +94,7 @@ mod tests {
         ("Business Fax", Some("fax,work")),
         ("_$!<HomePage>!$_", Some("homepage")),
         ("* INTERNET", None),
+        ("SMTP", None),
         ("* Work", Some("work")),
         ("Mobile ::: Work", Some("mobile,work")),
         ("type=work", Some("work")),

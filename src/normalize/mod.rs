@@ -130,10 +130,13 @@ pub fn contact(raw: &RawContact, opts: &Options) -> (Contact, Vec<Diagnostic>) {
     // Organisations before the name: a company-only record must not get a person's name.
     for raw_org in &raw.orgs {
         if let Some(o) = org::normalize(raw_org) {
+            // The same name twice is one value; two spellings of one organisation
+            // (`GGZ Centraal B.V.`, `GGZ Centraal`) are two values, as they are across
+            // records: every value stays, and matching compares `key`.
             let dup = c
                 .orgs
                 .iter()
-                .any(|x| x.key == o.key && x.department == o.department);
+                .any(|x| x.name == o.name && x.department == o.department);
             if !dup {
                 c.orgs.push(o);
             }

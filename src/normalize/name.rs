@@ -16,6 +16,8 @@
 //!   as `initials`.
 //! - Emoji and flags are dropped, a name in capitals is title-cased with particles in lower
 //!   case (`JAN DE VRIES` → `Jan de Vries`, `IJSSELSTEIN` → `IJsselstein`).
+//! - Nicknames in brackets or quotes are taken out (a part that is only a nickname leaves no
+//!   name); a bracket or quote without its partner is dropped.
 //! - `full` is the source's whole name cleaned the same way, or when there is none, rebuilt as
 //!   `prefix given family suffix`.
 //!
@@ -24,6 +26,7 @@
 
 use super::text;
 use crate::model::{Name, RawName};
+use std::sync::LazyLock;
 
 /// A name and the nicknames found inside it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -160,10 +163,27 @@ fn word_key(w: &str) -> String {
         .collect()
 }
 
+/// `word_key(token) == key`, without allocating for ASCII words (the common case: this runs
+/// for every word against every particle).
+fn word_is(token: &str, key: &str) -> bool {
+    if token.is_ascii() {
+        token.len() == key.len()
+            && token.bytes().zip(key.bytes()).all(|(t, k)| {
+                let t = if t == b'`' {
+                    b'\''
+                } else {
+                    t.to_ascii_lowercase()
+                };
+                t == k
+            })
+    } else {
+        word_key(token) == key
+    }
+}
+
 /// Whether `w` is a particle word on its own (`van`, `'t`, `v.d.`).
 pub fn is_particle(w: &str) -> bool {
-    let key = word_key(w);
-    PARTICLES.iter().any(|p| p.len() == 1 && p[0] == key)
+    PARTICLES.iter().any(|p| p.len() == 1 && word_is(w, p[0]))
 }
 
 /// A word that is part of some particle (`in` of `in 't`), for lower-casing names in capitals.
@@ -171,15 +191,30 @@ fn is_particle_word(key: &str) -> bool {
     PARTICLES.iter().any(|p| p.contains(&key))
 }
 
+/// The distinct last words of the particles (`der` of `van der`, `van`), to turn most words
+/// away before the particles are tried one by one.
+static PARTICLE_ENDS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let mut ends: Vec<&'static str> = PARTICLES.iter().filter_map(|p| p.last().copied()).collect();
+    ends.sort_unstable();
+    ends.dedup();
+    ends
+});
+
 /// The length of the longest particle that ends just before `end` in `tokens`.
 fn particle_ending_at(tokens: &[String], end: usize) -> Option<usize> {
+    let last = tokens.get(end.checked_sub(1)?)?;
+    // No particle word is longer than six bytes (`van’t` with a typographic apostrophe).
+    if last.len() > 7 || !PARTICLE_ENDS.iter().any(|k| word_is(last, k)) {
+        return None;
+    }
     (1..=3).rev().find(|&len| {
-        len <= end && {
-            let keys: Vec<String> = tokens[end - len..end].iter().map(|t| word_key(t)).collect();
-            PARTICLES
-                .iter()
-                .any(|p| p.len() == len && p.iter().zip(&keys).all(|(a, b)| *a == b))
-        }
+        len <= end
+            && PARTICLES.iter().any(|p| {
+                p.len() == len
+                    && p.iter()
+                        .zip(&tokens[end - len..end])
+                        .all(|(k, t)| word_is(t, k))
+            })
     })
 }
 
@@ -193,8 +228,8 @@ fn ends_with_hyphen_particle(token: &str) -> bool {
 /// Whether the particle run `tokens` may open a name that has no given name before it.
 fn may_open(tokens: &[String]) -> bool {
     tokens.first().is_some_and(|first| {
-        let key = word_key(first);
-        OPENING_PARTICLES.contains(&key.as_str()) || first.chars().all(|c| !c.is_uppercase())
+        OPENING_PARTICLES.iter().any(|p| word_is(first, p))
+            || first.chars().all(|c| !c.is_uppercase())
     })
 }
 
@@ -205,6 +240,10 @@ fn family_start(tokens: &[String], mut start: usize, allow_empty_given: bool) ->
     while start > 0 && start <= tokens.len() {
         let prev = tokens[start - 1].as_str();
         let this = tokens.get(start).map(String::as_str).unwrap_or_default();
+        // A comma ends a part of the name (`Jan, -Berg`): nothing moves across it.
+        if prev.ends_with(',') {
+            break;
+        }
         // Double names: `Jansen - de Vries`, `Jansen -de Vries`, `Jansen- de Vries`.
         if prev == "-" || prev.ends_with('-') || this.starts_with('-') {
             start -= 1;
@@ -229,6 +268,10 @@ fn family_start(tokens: &[String], mut start: usize, allow_empty_given: bool) ->
 
 /// Whether `token` is a title (`Dr.`, `prof.dr.ir.`, `Mevr`).
 fn is_title(token: &str) -> bool {
+    // Every title starts with one of these letters: most words are turned away here.
+    if !token.starts_with(['d', 'D', 'p', 'P', 'i', 'I', 'm', 'M', 'b', 'B']) {
+        return false;
+    }
     let key = word_key(token);
     let dotted = key.contains('.');
     let mut pieces = key.split('.').filter(|p| !p.is_empty()).peekable();
@@ -242,13 +285,29 @@ fn is_title(token: &str) -> bool {
 
 /// Whether `token` is a degree or generational suffix (`MSc`, `Ph.D.`, `Jr.`, `MA`).
 fn is_suffix(token: &str) -> bool {
-    let t = token.trim_end_matches(',');
-    let undotted: String = t.chars().filter(|&c| c != '.').collect();
+    // Every suffix is at most six ASCII letters once dots are gone: collected on the stack.
+    let mut buf = [0u8; 6];
+    let mut n = 0;
+    for b in token.trim_end_matches(',').bytes() {
+        if b == b'.' {
+            continue;
+        }
+        if !b.is_ascii_alphabetic() || n == buf.len() {
+            return false;
+        }
+        buf[n] = b;
+        n += 1;
+    }
+    let Ok(undotted) = std::str::from_utf8(&buf[..n]) else {
+        return false;
+    };
     if undotted.is_empty() {
         return false;
     }
-    SUFFIXES_EXACT.contains(&undotted.as_str())
-        || SUFFIXES_FOLDED.contains(&undotted.to_lowercase().as_str())
+    SUFFIXES_EXACT.contains(&undotted)
+        || SUFFIXES_FOLDED
+            .iter()
+            .any(|f| f.eq_ignore_ascii_case(undotted))
 }
 
 /// Segments of an initials token: `J.P.` → `J`, `P`; `Th.J.` → `Th`, `J`; `J.-P.` → `J`, `-P`.
@@ -258,6 +317,10 @@ fn is_suffix(token: &str) -> bool {
 /// (`j.p.`).
 fn initials_segments(token: &str) -> Option<Vec<String>> {
     let dotted = token.contains('.');
+    // Without a dot only a single capital is an initial: most words are turned away here.
+    if !dotted && token.chars().nth(1).is_some() {
+        return None;
+    }
     let parts: Vec<&str> = token.split('.').collect();
     let mut out = Vec::new();
     for (i, part) in parts.iter().enumerate() {
@@ -288,7 +351,12 @@ fn initials_segments(token: &str) -> Option<Vec<String>> {
         let mut seg = String::from(hyphen);
         let mut it = letters.chars();
         if let Some(first) = it.next() {
-            seg.extend(first.to_uppercase());
+            // A letter whose capital is two letters (`ß` → `SS`) stays as it is.
+            let mut upper = first.to_uppercase();
+            match (upper.next(), upper.next()) {
+                (Some(u), None) => seg.push(u),
+                _ => seg.push(first),
+            }
             seg.extend(it);
         }
         out.push(seg);
@@ -312,8 +380,8 @@ fn is_initials(token: &str) -> bool {
     initials_segments(token).is_some()
 }
 
-/// Takes nicknames out of a name: `Anand ( Andy )`, `Robert "Bob" Smith`, `“Bob”`.
-/// When nothing would be left of the name, it is left as it is.
+/// Takes nicknames out of a name: `Anand ( Andy )`, `Robert "Bob" Smith`, `“Bob”`. A part
+/// that is only a nickname (`(Andy)`) leaves no name behind: the nickname is kept as such.
 fn take_nicknames(s: &str, nicknames: &mut Vec<String>) -> String {
     const PAIRS: &[(char, char)] = &[
         ('(', ')'),
@@ -323,6 +391,9 @@ fn take_nicknames(s: &str, nicknames: &mut Vec<String>) -> String {
         ('«', '»'),
         ('[', ']'),
     ];
+    if !s.contains(|c: char| PAIRS.iter().any(|(o, cl)| c == *o || c == *cl)) {
+        return s.to_owned();
+    }
     let mut rest = s.to_owned();
     let mut found = Vec::new();
     for &(open, close) in PAIRS {
@@ -338,12 +409,14 @@ fn take_nicknames(s: &str, nicknames: &mut Vec<String>) -> String {
             }
         }
     }
-    let rest = text::clean(&rest);
-    if rest.is_empty() {
-        return text::clean(s);
-    }
     nicknames.extend(found);
-    rest
+    // A bracket or quote left without its partner is stray punctuation, not part of a name;
+    // dropping it also keeps parts that are later joined from pairing up anew.
+    let rest: String = rest
+        .chars()
+        .filter(|c| !PAIRS.iter().any(|(o, cl)| c == o || c == cl))
+        .collect();
+    text::clean(&rest)
 }
 
 /// Whether a name is written in capitals: every letter outside initials and suffixes is a
@@ -351,24 +424,34 @@ fn take_nicknames(s: &str, nicknames: &mut Vec<String>) -> String {
 fn is_shouting(s: &str) -> bool {
     let mut long_word = false;
     for w in s.split_whitespace() {
-        if is_initials(w) || SUFFIXES_EXACT.contains(&w.replace('.', "").as_str()) {
-            continue;
-        }
         if w.chars().any(char::is_lowercase) {
+            // Only dotted initials (`j.p.`) may hold small letters in a name in capitals.
+            if is_initials(w) {
+                continue;
+            }
             return false;
         }
+        let exact_suffix = SUFFIXES_EXACT
+            .iter()
+            .any(|e| w.chars().filter(|&c| c != '.').eq(e.chars()));
+        if exact_suffix || is_initials(w) {
+            continue;
+        }
         // Two capitals alone are as often initials or a nickname (`JP`) as shouting.
-        if w.chars().filter(|c| c.is_alphabetic()).count() >= 3 {
+        if w.chars().filter(|c| c.is_alphabetic()).count() >= 3
+            && w.chars().filter(|c| c.is_uppercase()).count() >= 2
+        {
             long_word = true;
         }
     }
     long_word
 }
 
-/// `O'BRIEN` → `O'Brien`, `IJSSEL` → `IJssel`, `JANSEN-DE` → `Jansen-de`.
-fn title_case_word(w: &str) -> String {
+/// `O'BRIEN` → `O'Brien`, `IJSSEL` → `IJssel`, `JANSEN-DE` → `Jansen-de`; a particle
+/// (`VAN`, `'T`) in lower case when `lower_particle`.
+fn title_case_word(w: &str, lower_particle: bool) -> String {
     let key = word_key(w);
-    if is_particle_word(&key) {
+    if lower_particle && is_particle_word(&key) {
         return key;
     }
     let mut out = String::with_capacity(w.len());
@@ -381,7 +464,12 @@ fn title_case_word(w: &str) -> String {
                 out.push_str("IJ");
                 chars.next();
             } else {
-                out.extend(c.to_uppercase());
+                // A letter whose capital is two letters (`ß`, `ᾈ`) stays as it is.
+                let mut upper = c.to_uppercase();
+                match (upper.next(), upper.next()) {
+                    (Some(u), None) => out.push(u),
+                    _ => out.push(c),
+                }
             }
             start_of_part = false;
         } else if c == '-' || c == '\'' || c == '’' {
@@ -404,28 +492,54 @@ fn title_case_word(w: &str) -> String {
     out
 }
 
-fn fix_caps(s: String) -> String {
+/// Which particles [`fix_caps`] writes in lower case.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SmallParticles {
+    /// A family name: `DE VRIES` → `de Vries`.
+    All,
+    /// A whole name: `DE VRIES` → `De Vries`, `JAN DE VRIES` → `Jan de Vries`.
+    AfterFirst,
+    /// A given name or title: particles there are names (`DOS` → `Dos`).
+    None,
+}
+
+/// Title-cases a name part written in capitals ([`is_shouting`]); leaves others alone.
+/// Capitals are judged per part, after splitting, so that a part cleans to itself whether it
+/// came from a whole name or from the source's own parts.
+fn fix_caps(s: String, small: SmallParticles) -> String {
     if !is_shouting(&s) {
         return s;
     }
-    s.split(' ')
-        .map(|w| {
+    let fixed = s
+        .split(' ')
+        .enumerate()
+        .map(|(i, w)| {
             if is_initials(w) || is_suffix(w) {
                 w.to_owned()
             } else {
-                title_case_word(w)
+                let lower_particle = match small {
+                    SmallParticles::All => true,
+                    SmallParticles::AfterFirst => i > 0,
+                    SmallParticles::None => false,
+                };
+                title_case_word(w, lower_particle)
             }
         })
         .collect::<Vec<_>>()
-        .join(" ")
+        .join(" ");
+    // Changing case can undo NFC (`İ` lower-cases to `i` and a combining dot).
+    if fixed.is_ascii() {
+        fixed
+    } else {
+        text::clean(&fixed)
+    }
 }
 
-/// Cleans one name part: NFC and spaces, emoji, nicknames, capitals.
+/// Cleans one name part: NFC and spaces, emoji, nicknames.
 fn prepare(raw: Option<&str>, nicknames: &mut Vec<String>) -> Option<String> {
     let cleaned = text::clean(raw?);
     let no_emoji = text::strip_emoji(&cleaned);
-    let without_nicks = take_nicknames(&no_emoji, nicknames);
-    let s = fix_caps(without_nicks);
+    let s = take_nicknames(&no_emoji, nicknames);
     (!s.is_empty()).then_some(s)
 }
 
@@ -464,10 +578,11 @@ fn particles_to_front(family: &mut [String]) {
     let n = family.len();
     if let Some(len) = particle_ending_at(family, n) {
         let k = n - len;
+        // Only plain words move behind the particles (not `-`, `,` or a hyphenated part).
         let plain_before = k >= 1
-            && family[..k]
-                .iter()
-                .all(|t| !is_particle(t) && !t.contains('-'));
+            && family[..k].iter().all(|t| {
+                !is_particle(t) && t.starts_with(char::is_alphabetic) && !t.contains(['-', ','])
+            });
         if plain_before {
             family.rotate_left(k);
         }
@@ -493,29 +608,40 @@ fn from_parts(
 ) {
     let keep = usize::from(family.is_empty());
     take_titles(&mut given, &mut parts.prefix, keep);
-    if family.len() > 1 {
+    // `Dr. Berg, Jan`: in the family-first form the title opens the family part.
+    if family_first && family.len() > 1 {
         take_titles(&mut family, &mut parts.prefix, 1);
     }
-    let mut suffix = if family.is_empty() {
-        take_suffixes(&mut given, 1)
+    let mut suffix = Vec::new();
+    if family.is_empty() {
+        // Degrees follow the family name; only a lone given name carries them itself.
+        suffix = take_suffixes(&mut given, 1);
     } else {
-        let mut s = take_suffixes(&mut given, 1);
-        s.extend(take_suffixes(&mut family, 1));
-        s
-    };
+        // Particles and hyphen parts at the end of the given name join the family name,
+        // degrees after the family name go to the suffix, particles written after the family
+        // name go before it. Each move can uncover another (`MSc van`), so they repeat until
+        // nothing changes; every round that changes something moves a token, so few do.
+        for _ in 0..8 {
+            let before = (given.len(), family.clone());
+            let g = given.len();
+            let mut all = std::mem::take(&mut given);
+            all.append(&mut family);
+            let start = family_start(&all, g, family_first);
+            family = all.split_off(start);
+            given = all;
+            let mut found = take_suffixes(&mut family, 1);
+            found.append(&mut suffix);
+            suffix = found;
+            particles_to_front(&mut family);
+            if given.len() == before.0 && family == before.1 {
+                break;
+            }
+        }
+    }
     suffix.append(&mut parts.suffix);
     parts.suffix = suffix;
-    particles_to_front(&mut family);
-    let g = given.len();
-    let mut all = given;
-    all.append(&mut family);
-    let start = if all.len() > g {
-        family_start(&all, g, family_first)
-    } else {
-        all.len()
-    };
-    parts.family = all.split_off(start);
-    parts.given = all;
+    parts.family = family;
+    parts.given = given;
 }
 
 /// Splits a whole name (`Jan van der Berg`, `Berg, Jan van der`, `Jan de Vries, MSc`).
@@ -580,10 +706,60 @@ fn original(raw: &RawName) -> Option<String> {
 
 /// Normalise a name.
 pub fn normalize(raw: &RawName) -> Normalized {
+    let mut out = split(raw);
+    // A comma left inside a family name (`Berg , Jan` beside a given name that then moved into
+    // the family name) reads differently once the parts are the source's own: such rare names
+    // are normalised again until they stay put, so that the result is idempotent.
+    for _ in 0..3 {
+        if !out.name.family.as_deref().is_some_and(|f| f.contains(',')) {
+            break;
+        }
+        let again = split(&RawName {
+            full: out.name.full.clone(),
+            given: out.name.given.clone(),
+            middle: None,
+            family: out.name.family.clone(),
+            prefix: out.name.prefix.clone(),
+            suffix: out.name.suffix.clone(),
+        });
+        let same = (
+            &again.name.full,
+            &again.name.given,
+            &again.name.family,
+            &again.name.prefix,
+            &again.name.suffix,
+            &again.name.initials,
+        ) == (
+            &out.name.full,
+            &out.name.given,
+            &out.name.family,
+            &out.name.prefix,
+            &out.name.suffix,
+            &out.name.initials,
+        );
+        if same {
+            break;
+        }
+        out.name = Name {
+            original: out.name.original,
+            ..again.name
+        };
+        out.nicknames.extend(again.nicknames);
+    }
+    out
+}
+
+/// One round of [`normalize`].
+fn split(raw: &RawName) -> Normalized {
     let mut nicknames = Vec::new();
     let full = prepare(raw.full.as_deref(), &mut nicknames);
-    let given = prepare(raw.given.as_deref(), &mut nicknames);
-    let middle = prepare(raw.middle.as_deref(), &mut nicknames);
+    // Given and middle names are one run of words (Outlook's Middle Name is part of it), and
+    // are cleaned as one so that the result cleans to itself.
+    let given_middle = match (raw.given.as_deref(), raw.middle.as_deref()) {
+        (Some(g), Some(m)) => Some(format!("{g} {m}")),
+        (g, m) => g.or(m).map(str::to_owned),
+    };
+    let given = prepare(given_middle.as_deref(), &mut nicknames);
     let family = prepare(raw.family.as_deref(), &mut nicknames);
     let prefix = prepare(raw.prefix.as_deref(), &mut nicknames);
     let suffix = prepare(raw.suffix.as_deref(), &mut nicknames);
@@ -597,10 +773,13 @@ pub fn normalize(raw: &RawName) -> Normalized {
             .collect(),
         ..Parts::default()
     };
-    if given.is_some() || middle.is_some() || family.is_some() {
-        let mut g = tokens(given.as_deref());
-        g.extend(tokens(middle.as_deref()));
-        match family.as_deref().and_then(|f| f.split_once(',')) {
+    if given.is_some() || family.is_some() {
+        let g = tokens(given.as_deref());
+        let family_comma = family
+            .as_deref()
+            .and_then(|f| f.split_once(", "))
+            .filter(|(l, r)| !l.trim().is_empty() && !r.trim().is_empty());
+        match family_comma {
             // `Berg, van der` or `de Vries, MBA` in the family field; `Berg, Jan` there when
             // no given name was given.
             Some((left, right)) => {
@@ -609,12 +788,14 @@ pub fn normalize(raw: &RawName) -> Normalized {
                 if !r.is_empty() && r.iter().all(|w| is_suffix(w)) {
                     parts.suffix.splice(0..0, r);
                     from_parts(g, l, &mut parts, false);
-                } else if g.is_empty() {
-                    from_parts(r, l, &mut parts, true);
-                } else {
+                } else if !r.is_empty() && r.iter().all(|w| is_particle(w)) {
                     let mut f = r;
                     f.extend(l);
                     from_parts(g, f, &mut parts, false);
+                } else if g.is_empty() {
+                    from_parts(r, l, &mut parts, true);
+                } else {
+                    from_parts(g, tokens(family.as_deref()), &mut parts, false);
                 }
             }
             None => from_parts(g, tokens(family.as_deref()), &mut parts, false),
@@ -623,23 +804,30 @@ pub fn normalize(raw: &RawName) -> Normalized {
         from_full(full, &mut parts);
     }
 
-    let initials = initials(&parts.given);
-    if let Some(i) = &initials {
-        parts.given = vec![i.clone()];
+    let caps = |tokens: &[String], small| join(tokens).map(|s| fix_caps(s, small));
+    let mut given = caps(&parts.given, SmallParticles::None);
+    // Initials are judged after capitals are fixed, as a second pass would judge them.
+    let initials = initials(&tokens(given.as_deref()));
+    if initials.is_some() {
+        given.clone_from(&initials);
     }
-    let given = join(&parts.given);
-    let family = join(&parts.family);
-    let prefix = join(&parts.prefix);
+    let family = caps(&parts.family, SmallParticles::All);
+    let prefix = caps(&parts.prefix, SmallParticles::None);
     let suffix = join(&parts.suffix);
-    let full = full.or_else(|| {
-        (given.is_some() || family.is_some()).then(|| {
-            [&prefix, &given, &family, &suffix]
+    // A rebuilt whole name is cleaned like a source's, so that it cleans to itself.
+    let full = full
+        .or_else(|| {
+            if given.is_none() && family.is_none() {
+                return None;
+            }
+            let joined = [&prefix, &given, &family, &suffix]
                 .iter()
                 .filter_map(|p| p.as_deref())
                 .collect::<Vec<_>>()
-                .join(" ")
+                .join(" ");
+            prepare(Some(&joined), &mut Vec::new())
         })
-    });
+        .map(|f| fix_caps(f, SmallParticles::AfterFirst));
     let mut seen = Vec::with_capacity(nicknames.len());
     nicknames.retain(|n| {
         let new = !seen.contains(n);
@@ -790,6 +978,55 @@ mod tests {
         ("Robert \"Bob\" Smith", "", "Robert", "Smith", ""),
         ("  Jan \t de  Vries\t", "", "Jan", "de Vries", ""),
         ("Mohammed El Amrani", "", "Mohammed", "El Amrani", ""),
+        (
+            "Jan-Willem van de Velde",
+            "",
+            "Jan-Willem",
+            "van de Velde",
+            "",
+        ),
+        ("Maarten 't Hart", "", "Maarten", "'t Hart", ""),
+        ("'t Hart, Maarten", "", "Maarten", "'t Hart", ""),
+        ("Hart, Maarten 't", "", "Maarten", "'t Hart", ""),
+        (
+            "Anne van Dijk-de Groot",
+            "",
+            "Anne",
+            "van Dijk-de Groot",
+            "",
+        ),
+        (
+            "van Dijk-de Groot, Anne",
+            "",
+            "Anne",
+            "van Dijk-de Groot",
+            "",
+        ),
+        ("A.J.M. (Ton) Jansen", "", "A.J.M.", "Jansen", ""),
+        (
+            "Ir. drs. P.C. van Leeuwen",
+            "Ir. drs.",
+            "P.C.",
+            "van Leeuwen",
+            "",
+        ),
+        ("W. de Jong-van Dam", "", "W.", "de Jong-van Dam", ""),
+        ("DE JONG, P.", "", "P.", "de Jong", ""),
+        (
+            "Sanne van der Meer-Bakker",
+            "",
+            "Sanne",
+            "van der Meer-Bakker",
+            "",
+        ),
+        ("Ruud van Nistelrooij", "", "Ruud", "van Nistelrooij", ""),
+        (
+            "Pieter Jan op den Kamp",
+            "",
+            "Pieter Jan",
+            "op den Kamp",
+            "",
+        ),
     ];
 
     #[test]
@@ -914,10 +1151,11 @@ mod tests {
         assert_eq!(n.name.full.as_deref(), Some("Anand Kumar"));
         let n = normalize(&parts("Anand ( Andy )", "", "Kumar"));
         assert_eq!(n.nicknames, vec!["Andy".to_owned()]);
-        // A name that is only a parenthesis stays a name.
+        // A name that is only a nickname is a nickname.
         let n = normalize(&full("(Andy)"));
-        assert_eq!(n.nicknames, Vec::<String>::new());
-        assert_eq!(n.name.given.as_deref(), Some("(Andy)"));
+        assert_eq!(n.nicknames, vec!["Andy".to_owned()]);
+        assert_eq!(n.name.given, None);
+        assert_eq!(n.name.full, None);
     }
 
     #[test]

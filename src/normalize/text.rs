@@ -14,7 +14,7 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 /// Characters that are invisible and carry no meaning in contact data: the byte order mark,
 /// zero-width space and the soft hyphen. (Zero-width joiners are kept here because some
 /// scripts need them; [`strip_emoji`] drops them from names.)
-fn is_invisible(c: char) -> bool {
+pub(crate) fn is_invisible(c: char) -> bool {
     matches!(c, '\u{feff}' | '\u{200b}' | '\u{00ad}' | '\u{2060}')
 }
 

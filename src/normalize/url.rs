@@ -175,12 +175,11 @@ fn linkedin_slug(tail: &str) -> Option<String> {
     };
     let decoded = percent_decode_str(&raw_slug).decode_utf8_lossy();
     let slug: String = decoded.to_lowercase().nfc().collect();
-    let slug = slug.trim();
-    if slug.is_empty() {
+    if slug.trim().is_empty() {
         return None;
     }
-    // Characters that would change how the canonical URL parses, written back encoded, so
-    // that normalising the canonical form again gives the same slug.
+    // Characters that would change how the canonical URL parses or reads, written back
+    // encoded, so that normalising the canonical form again gives the same slug.
     let mut out = String::with_capacity(slug.len());
     for c in slug.chars() {
         match c {
@@ -188,7 +187,17 @@ fn linkedin_slug(tail: &str) -> Option<String> {
             '/' => out.push_str("%2f"),
             '?' => out.push_str("%3f"),
             '#' => out.push_str("%23"),
-            c if c.is_whitespace() || c.is_control() => out.push_str("%20"),
+            // What the outer clean-up would trim, unescape or drop.
+            c if c.is_whitespace()
+                || c.is_control()
+                || text::is_invisible(c)
+                || matches!(c, '"' | '\'' | '<' | '>' | '\\') =>
+            {
+                let mut buf = [0u8; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("%{b:02x}"));
+                }
+            }
             c => out.push(c),
         }
     }

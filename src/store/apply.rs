@@ -46,6 +46,24 @@ pub(super) fn active_file(
         .optional()
 }
 
+pub(super) fn persons_by_kind(
+    conn: &Connection,
+    run_id: i64,
+) -> rusqlite::Result<Vec<(String, usize, usize)>> {
+    let mut st = conn.prepare_cached(
+        "SELECT r.kind,
+                count(DISTINCT CASE WHEN p.created_run = ?1 THEN p.id END),
+                count(DISTINCT CASE WHEN p.created_run != ?1 THEN p.id END)
+         FROM persons p
+         JOIN person_records pr ON pr.person_id = p.id
+         JOIN active_records r ON r.id = pr.record_id
+         WHERE p.retired_run IS NULL AND p.updated_run = ?1
+         GROUP BY r.kind ORDER BY r.kind",
+    )?;
+    let rows = st.query_map([run_id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
+    rows.collect()
+}
+
 pub(super) fn persons_total(conn: &Connection) -> rusqlite::Result<usize> {
     conn.query_row(
         "SELECT count(*) FROM persons WHERE retired_run IS NULL",
@@ -334,7 +352,15 @@ impl Writer<'_> {
             self.exec(
                 "INSERT INTO encounters (how, event, date, place, source, record_id, run_id)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![e.how, e.event, e.date, e.place, e.source, record_id, self.run_id],
+                params![
+                    e.how,
+                    e.event,
+                    e.date,
+                    e.place,
+                    e.source,
+                    record_id,
+                    self.run_id
+                ],
                 || format!("inserting the encounter of {}", at()),
             )?;
         }
