@@ -260,6 +260,11 @@ fn main() {
             out.stats.edges,
             out.merges.len()
         );
+        let t = out.stats.seconds;
+        eprintln!(
+            "{name}: engine seconds: block {:.3}, compare {:.3}, model {:.3}, score {:.3}, cluster+evidence {:.3}",
+            t[0], t[1], t[2], t[3], t[4]
+        );
         if a.show_errors > 0 {
             show_errors(&out, &loaded, a.show_errors);
         }

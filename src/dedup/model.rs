@@ -48,8 +48,11 @@ use std::collections::HashMap;
 /// Settings of the model estimation.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Settings {
-    /// Random pairs sampled for `u` (all pairs when there are fewer).
-    pub u_samples: usize,
+    /// Random pairs sampled for `u`: this many per record, between `u_samples_min` and
+    /// `u_samples_max` (all pairs when there are fewer).
+    pub u_samples_per_record: usize,
+    pub u_samples_min: usize,
+    pub u_samples_max: usize,
     /// Seed of the sample.
     pub seed: u64,
     /// Weight, in pairs, of the default `u` values.
@@ -68,7 +71,9 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            u_samples: 300_000,
+            u_samples_per_record: 10,
+            u_samples_min: 50_000,
+            u_samples_max: 300_000,
             seed: 0x6e65_7477_6572_6b21,
             u_prior: 1000.0,
             m_prior: 100.0,
@@ -239,7 +244,9 @@ pub fn sample_pairs(p: &Prepared, samples: usize, seed: u64) -> Vec<(u32, u32)> 
 
 /// The comparison patterns of the random sample, with their counts, sorted by pattern.
 fn sample_patterns(p: &Prepared, settings: &Settings) -> Vec<(u64, u64)> {
-    let pairs = sample_pairs(p, settings.u_samples, settings.seed);
+    let samples = (p.len() * settings.u_samples_per_record)
+        .clamp(settings.u_samples_min, settings.u_samples_max);
+    let pairs = sample_pairs(p, samples, settings.seed);
     let mut out: Vec<(u64, u64)> = pairs
         .par_iter()
         .fold(HashMap::new, |mut h: HashMap<u64, u64>, &(a, b)| {
