@@ -280,10 +280,42 @@ pub fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
     }
 }
 
+/// A folded text with what [`similarity`] needs to know about it beforehand; [`Prepared`]
+/// keeps these per value, so the inner loop does not recompute them.
+#[derive(Debug, Clone, Copy)]
+pub struct Text<'a> {
+    pub s: &'a str,
+    /// The letter set of [`letter_set`].
+    pub set: u64,
+    /// Contains `ij`.
+    pub ij: bool,
+}
+
+impl<'a> Text<'a> {
+    pub fn new(s: &'a str) -> Text<'a> {
+        Text {
+            s,
+            set: letter_set(s.as_bytes()),
+            ij: s.as_bytes().windows(2).any(|w| w == b"ij"),
+        }
+    }
+}
+
+/// The bytes of a text as a 64-bit set (folded by their low six bits).
+pub fn letter_set(s: &[u8]) -> u64 {
+    s.iter().fold(0u64, |m, &c| m | 1 << (c & 63))
+}
+
 /// Exact, close (Jaro-Winkler ≥ 0.92, one edit in a word of four letters or more, or `ij`
 /// written `y`), similar (one edit in a three-letter word, or Jaro-Winkler ≥ 0.8) or else, for
 /// two folded texts.
 pub fn similarity(x: &str, y: &str) -> Level {
+    similar(Text::new(x), Text::new(y))
+}
+
+/// [`similarity`] on texts whose letter sets are known.
+pub fn similar(tx: Text<'_>, ty: Text<'_>) -> Level {
+    let (x, y) = (tx.s, ty.s);
     if x == y {
         return Level::Exact;
     }
@@ -292,8 +324,7 @@ pub fn similarity(x: &str, y: &str) -> Level {
     }
     // Most compared texts (random pairs above all) are nothing alike: a bound from the letters
     // they share settles those without computing Jaro-Winkler.
-    let has_ij = |s: &str| s.as_bytes().windows(2).any(|w| w == b"ij");
-    if jaro_winkler_bound(x.as_bytes(), y.as_bytes()) < 0.8 && !has_ij(x) && !has_ij(y) {
+    if bound_with_sets(x.as_bytes(), tx.set, y.as_bytes(), ty.set) < 0.8 && !tx.ij && !ty.ij {
         return Level::Else;
     }
     let jw = jaro_winkler(x, y);
@@ -306,7 +337,7 @@ pub fn similarity(x: &str, y: &str) -> Level {
         return Level::Similar;
     }
     // Dutch `ij` is often written `y` (Meijer / Meyer, Rijn / Ryn).
-    if (has_ij(x) || has_ij(y)) && x.replace("ij", "y") == y.replace("ij", "y") {
+    if (tx.ij || ty.ij) && x.replace("ij", "y") == y.replace("ij", "y") {
         Level::Close
     } else if jw >= 0.8 {
         Level::Similar
@@ -320,17 +351,19 @@ pub fn similarity(x: &str, y: &str) -> Level {
 /// low six bits, which only loosens the bound), transpositions at best none, and the prefix
 /// bonus at most four characters.
 pub fn jaro_winkler_bound(a: &[u8], b: &[u8]) -> f64 {
+    bound_with_sets(a, letter_set(a), b, letter_set(b))
+}
+
+fn bound_with_sets(a: &[u8], sa: u64, b: &[u8], sb: u64) -> f64 {
     if a.is_empty() || b.is_empty() {
         return 1.0;
     }
-    let set = |s: &[u8]| s.iter().fold(0u64, |m, &c| m | 1 << (c & 63));
-    let (sa, sb) = (set(a), set(b));
+    if sa & sb == 0 {
+        return 0.0;
+    }
     let in_b = a.iter().filter(|&&c| sb & (1 << (c & 63)) != 0).count();
     let in_a = b.iter().filter(|&&c| sa & (1 << (c & 63)) != 0).count();
     let m = in_a.min(in_b) as f64;
-    if m == 0.0 {
-        return 0.0;
-    }
     let jaro = (m / a.len() as f64 + m / b.len() as f64 + 1.0) / 3.0;
     jaro.min(1.0) + 0.4 * (1.0 - jaro.min(1.0))
 }
@@ -436,7 +469,7 @@ fn given_level(p: &Prepared, a: u32, b: u32) -> Level {
     if are_nicknames(sx, sy) || nick_of(a, sy) || nick_of(b, sx) {
         return Level::Nickname;
     }
-    let sim = similarity(sx, sy);
+    let sim = similar(p.word(Kind::Given1, x), p.word(Kind::Given1, y));
     if sim == Level::Close {
         return Level::Close;
     }
@@ -464,11 +497,12 @@ fn family_level(p: &Prepared, a: u32, b: u32) -> Level {
     if same_sym(p, a, b, Kind::Core) == Some(true) {
         return Level::Particles;
     }
-    let (ca, cb) = (
-        p.text(a, Kind::Core).unwrap_or(""),
-        p.text(b, Kind::Core).unwrap_or(""),
-    );
-    let sim = similarity(ca, cb);
+    let (Some(xa), Some(xb)) = (p.first(a, Kind::Core), p.first(b, Kind::Core)) else {
+        return Level::Else;
+    };
+    let (wa, wb) = (p.word(Kind::Core, xa), p.word(Kind::Core, xb));
+    let (ca, cb) = (wa.s, wb.s);
+    let sim = similar(wa, wb);
     if sim == Level::Close {
         return Level::Close;
     }
@@ -489,21 +523,22 @@ fn family_level(p: &Prepared, a: u32, b: u32) -> Level {
 
 /// Given name of each against the family name of the other, both at `close` or better.
 fn crosswise(p: &Prepared, a: u32, b: u32) -> Option<(Level, Level)> {
-    let ga = p.text(a, Kind::Given1)?;
-    let gb = p.text(b, Kind::Given1)?;
-    let ca = p.text(a, Kind::Core)?;
-    let cb = p.text(b, Kind::Core)?;
+    let word = |r: u32, kind: Kind| p.first(r, kind).map(|s| p.word(kind, s));
+    let ga = word(a, Kind::Given1)?;
+    let gb = word(b, Kind::Given1)?;
+    let ca = word(a, Kind::Core)?;
+    let cb = word(b, Kind::Core)?;
     let good = |l: Level| matches!(l, Level::Exact | Level::Close);
     // Cheap test first: almost no pair has its names crosswise.
-    let may = |s: &str, t: &str| {
-        s == t
-            || within_one_edit(s.as_bytes(), t.as_bytes())
-            || jaro_winkler_bound(s.as_bytes(), t.as_bytes()) >= 0.92
+    let may = |s: Text<'_>, t: Text<'_>| {
+        s.s == t.s
+            || within_one_edit(s.s.as_bytes(), t.s.as_bytes())
+            || bound_with_sets(s.s.as_bytes(), s.set, t.s.as_bytes(), t.set) >= 0.92
     };
     if !may(ga, cb) || !may(ca, gb) {
         return None;
     }
-    let (x, y) = (similarity(ga, cb), similarity(ca, gb));
+    let (x, y) = (similar(ga, cb), similar(ca, gb));
     // Which record has its names swapped is unknown: the better level goes to the given name,
     // so that the comparison stays symmetric.
     (good(x) && good(y)).then_some((x.min(y), x.max(y)))
@@ -636,10 +671,12 @@ fn text_level(p: &Prepared, a: u32, b: u32, kind: Kind, words: bool) -> Level {
     }
     let mut best = Level::Else;
     for x in xa.iter().take(FUZZY_VALUES) {
-        let sx = text(p, kind, x.sym);
+        let wx = p.word(kind, x.sym);
+        let sx = wx.s;
         for y in xb.iter().take(FUZZY_VALUES) {
-            let sy = text(p, kind, y.sym);
-            let mut l = similarity(sx, sy);
+            let wy = p.word(kind, y.sym);
+            let sy = wy.s;
+            let mut l = similar(wx, wy);
             if words && l > Level::Close && (contains_words(sx, sy) || contains_words(sy, sx)) {
                 l = Level::Close;
             }

@@ -13,7 +13,7 @@
 //! [`Builder::add`] and drop them.
 //!
 //! What is derived from a contact (all text folded to ASCII lower case with
-//! [`text::fold`]):
+//! [`crate::normalize::text::fold`]):
 //! - names: the given name, its first word, the initials when that is all there is; the family
 //!   name with particles (`vanderberg`) and without them (`berg`), so that `van der Berg` and
 //!   `Berg, J. van der` and `Berg` compare well; Double Metaphone codes of the first given name
@@ -34,6 +34,7 @@
 //!
 //! What this does not do: compare anything (that is [`super::compare`]), or keep the contacts.
 
+use super::compare::Text;
 use super::identity::{keys, Key};
 use crate::model::Contact;
 use crate::normalize::name::is_particle;
@@ -130,6 +131,9 @@ pub struct Table {
     records: u64,
     /// Lexicographic rank of each symbol; filled by [`Builder::finish`].
     order: Vec<u32>,
+    /// Letter set and `ij` flag of each value, for [`super::compare::similar`]; filled by
+    /// [`Builder::finish`].
+    sets: Vec<(u64, bool)>,
 }
 
 impl Table {
@@ -157,6 +161,16 @@ impl Table {
     /// Records that carry any value of this kind.
     pub fn records(&self) -> u64 {
         self.records
+    }
+
+    /// The value as a [`Text`] with its letter set, for comparing.
+    pub fn word(&self, sym: Sym) -> Text<'_> {
+        let (set, ij) = self.sets.get(sym as usize).copied().unwrap_or((0, false));
+        Text {
+            s: self.get(sym),
+            set,
+            ij,
+        }
     }
 
     /// The symbol's rank in lexicographic order of the values.
@@ -286,6 +300,11 @@ impl Prepared {
         self.of(r, kind).first().map(|i| i.sym)
     }
 
+    /// Value `sym` of `kind` as a [`Text`] for comparing.
+    pub fn word(&self, kind: Kind, sym: Sym) -> Text<'_> {
+        self.table(kind).word(sym)
+    }
+
     /// The first value of one kind of record `r`, as text.
     pub fn text(&self, r: u32, kind: Kind) -> Option<&str> {
         self.first(r, kind).map(|s| self.table(kind).get(s))
@@ -390,6 +409,14 @@ impl Builder {
             for (rank, sym) in by_text.into_iter().enumerate() {
                 t.order[sym as usize] = rank as u32;
             }
+            t.sets = t
+                .strings
+                .iter()
+                .map(|s| {
+                    let w = Text::new(s);
+                    (w.set, w.ij)
+                })
+                .collect();
         });
         self.p.items.shrink_to_fit();
         self.p.recs.shrink_to_fit();
