@@ -115,6 +115,22 @@ fn main() {
     if show_errors > 0 {
         errors(&out, &kept, &truth, show_errors);
     }
+    // Where recall goes: uncertain pairs by band, and how many of them are true pairs.
+    let (mut high, mut high_true, mut low_true) = (0, 0, 0);
+    for e in &out.uncertain {
+        let same = truth[e.a] == truth[e.b];
+        if e.probability >= 0.95 {
+            high += 1;
+            high_true += usize::from(same);
+        } else {
+            low_true += usize::from(same);
+        }
+    }
+    eprintln!(
+        "uncertain: {} at p >= 0.95 ({high_true} true: held back by clustering rules), {} below ({low_true} true)",
+        high,
+        out.uncertain.len() - high
+    );
     let s = &out.stats;
     println!(
         "| {n} | {} | {} | {:.1} | {:.1} | {:.1} | {} | {} | {precision:.4} | {recall:.4} | {f1:.4} |",
