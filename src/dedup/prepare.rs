@@ -121,19 +121,32 @@ pub struct Item {
 }
 
 /// The distinct values of one kind.
+///
+/// While records are added, values live in `strings` with a lookup `index`; [`Builder::finish`]
+/// moves them into one `arena` (with each value's letter set beside its span, so comparing
+/// touches one place in memory) and drops the index, which nothing needs afterwards.
 #[derive(Debug, Default)]
 pub struct Table {
     index: HashMap<Box<str>, Sym, BuildHasherDefault<Fx>>,
     strings: Vec<Box<str>>,
+    arena: String,
+    spans: Vec<Span>,
     /// Records that carry the value (each record counted once).
     counts: Vec<u32>,
     /// Records that carry any value of this kind.
     records: u64,
     /// Lexicographic rank of each symbol; filled by [`Builder::finish`].
     order: Vec<u32>,
-    /// Letter set and `ij` flag of each value, for [`super::compare::similar`]; filled by
-    /// [`Builder::finish`].
-    sets: Vec<(u64, bool)>,
+}
+
+/// Where a value lies in its table's arena, and what [`super::compare::similar`] needs to know
+/// about it.
+#[derive(Debug, Clone, Copy, Default)]
+struct Span {
+    start: u32,
+    end: u32,
+    set: u64,
+    ij: bool,
 }
 
 impl Table {
@@ -150,7 +163,13 @@ impl Table {
     }
 
     pub fn get(&self, sym: Sym) -> &str {
-        self.strings.get(sym as usize).map(|s| &**s).unwrap_or("")
+        match self.spans.get(sym as usize) {
+            Some(span) => self
+                .arena
+                .get(span.start as usize..span.end as usize)
+                .unwrap_or(""),
+            None => self.strings.get(sym as usize).map(|s| &**s).unwrap_or(""),
+        }
     }
 
     /// Records that carry this value.
@@ -165,11 +184,16 @@ impl Table {
 
     /// The value as a [`Text`] with its letter set, for comparing.
     pub fn word(&self, sym: Sym) -> Text<'_> {
-        let (set, ij) = self.sets.get(sym as usize).copied().unwrap_or((0, false));
-        Text {
-            s: self.get(sym),
-            set,
-            ij,
+        match self.spans.get(sym as usize) {
+            Some(span) => Text {
+                s: self
+                    .arena
+                    .get(span.start as usize..span.end as usize)
+                    .unwrap_or(""),
+                set: span.set,
+                ij: span.ij,
+            },
+            None => Text::new(self.get(sym)),
         }
     }
 
@@ -179,11 +203,11 @@ impl Table {
     }
 
     pub fn len(&self) -> usize {
-        self.strings.len()
+        self.counts.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.strings.is_empty()
+        self.counts.is_empty()
     }
 }
 
@@ -400,7 +424,7 @@ impl Builder {
         }
     }
 
-    /// Finish: compute each table's lexicographic order.
+    /// Finish: compute each table's lexicographic order and pack its values.
     pub fn finish(mut self) -> Prepared {
         self.p.tables.par_iter_mut().for_each(|t| {
             let mut by_text: Vec<Sym> = (0..t.strings.len() as Sym).collect();
@@ -409,14 +433,22 @@ impl Builder {
             for (rank, sym) in by_text.into_iter().enumerate() {
                 t.order[sym as usize] = rank as u32;
             }
-            t.sets = t
-                .strings
-                .iter()
-                .map(|s| {
-                    let w = Text::new(s);
-                    (w.set, w.ij)
-                })
-                .collect();
+            let bytes: usize = t.strings.iter().map(|s| s.len()).sum();
+            t.arena = String::with_capacity(bytes);
+            t.spans = Vec::with_capacity(t.strings.len());
+            for s in &t.strings {
+                let start = t.arena.len() as u32;
+                t.arena.push_str(s);
+                let w = Text::new(s);
+                t.spans.push(Span {
+                    start,
+                    end: t.arena.len() as u32,
+                    set: w.set,
+                    ij: w.ij,
+                });
+            }
+            t.strings = Vec::new();
+            t.index = HashMap::default();
         });
         self.p.items.shrink_to_fit();
         self.p.recs.shrink_to_fit();
