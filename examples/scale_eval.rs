@@ -1,0 +1,256 @@
+//! Scale: a generated corpus of `N` records with known truth (see
+//! `netwerk_import::synth::duplicated_chunk`) imported and deduplicated: CSV bytes are generated
+//! chunk by chunk, read by our CSV reader, normalised, prepared for matching and dropped; then
+//! the engine runs. Prints timings, counts and pairwise precision, recall and F1.
+//!
+//! `cargo run --release --example scale_eval -- N [SEED] [--threads T]`
+//!
+//! Peak memory is measured from outside (`scripts/bench-dedup` runs this under
+//! `/usr/bin/time -v`).
+
+use netwerk_import::dedup::engine::{Decisions, Engine};
+use netwerk_import::dedup::prepare::Builder;
+use netwerk_import::model::Contact;
+use netwerk_import::normalize;
+use netwerk_import::sources::{table, ReadOptions};
+use netwerk_import::synth;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::time::Instant;
+
+/// Records generated, read and normalised at a time.
+const CHUNK: usize = 50_000;
+
+fn pairs(sizes: impl Iterator<Item = u64>) -> u64 {
+    sizes.map(|s| s * s.saturating_sub(1) / 2).sum()
+}
+
+fn main() {
+    let mut n = 10_000usize;
+    let mut seed = 7u64;
+    let mut threads = None;
+    let mut show_errors = 0usize;
+    let mut positional = 0;
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        if arg == "--threads" {
+            threads = it.next().and_then(|v| v.parse::<usize>().ok());
+            continue;
+        }
+        if arg == "--show-errors" {
+            show_errors = it.next().and_then(|v| v.parse::<usize>().ok()).unwrap_or(0);
+            continue;
+        }
+        match positional {
+            0 => n = arg.replace('_', "").parse().unwrap_or(n),
+            _ => seed = arg.parse().unwrap_or(seed),
+        }
+        positional += 1;
+    }
+    if let Some(t) = threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(t)
+            .build_global()
+            .unwrap_or_else(|e| eprintln!("threads: {e}"));
+    }
+    // On average two records per person.
+    let persons = (n as u64 / 2).max(1);
+    let opts = ReadOptions::default();
+    let norm = normalize::Options::default();
+
+    let t0 = Instant::now();
+    let mut builder = Builder::new();
+    let mut truth: Vec<u64> = Vec::with_capacity(n);
+    let mut rows_per_person: HashMap<u64, u64> = HashMap::new();
+    let mut rejected = 0usize;
+    // Only for --show-errors: the contacts, to print the records of wrong clusters.
+    let mut kept: Vec<Contact> = Vec::new();
+    let mut first = 0;
+    while first < n {
+        let count = CHUNK.min(n - first);
+        let chunk = synth::duplicated_chunk(seed, first, count, persons);
+        for ((name, bytes), ids) in chunk.files.iter().zip(&chunk.truth) {
+            for id in ids {
+                *rows_per_person.entry(*id).or_default() += 1;
+            }
+            let read = table::read(name, bytes, &opts);
+            rejected += read.rejected.len();
+            let contacts: Vec<Contact> = read
+                .contacts
+                .par_iter()
+                .map(|raw| normalize::contact(raw, &norm).0)
+                .collect();
+            for c in &contacts {
+                truth.push(ids[c.source.record as usize - 1]);
+            }
+            let refs: Vec<&Contact> = contacts.iter().collect();
+            builder.add(&refs);
+            if show_errors > 0 {
+                kept.extend(contacts);
+            }
+        }
+        first += count;
+    }
+    let prepared = builder.finish();
+    let import_s = t0.elapsed().as_secs_f64();
+
+    let t1 = Instant::now();
+    let out = Engine::default().run_prepared(&prepared, &Decisions::default());
+    let engine_s = t1.elapsed().as_secs_f64();
+
+    let truth_pairs = pairs(rows_per_person.values().copied());
+    let mut predicted = 0;
+    let mut true_positives = 0;
+    for g in out.clusters.iter() {
+        predicted += pairs(std::iter::once(g.len() as u64));
+        let mut by_person: HashMap<u64, u64> = HashMap::new();
+        for &i in g {
+            *by_person.entry(truth[i]).or_default() += 1;
+        }
+        true_positives += pairs(by_person.values().copied());
+    }
+    let precision = true_positives as f64 / predicted.max(1) as f64;
+    let recall = true_positives as f64 / truth_pairs.max(1) as f64;
+    let f1 = 2.0 * precision * recall / (precision + recall).max(f64::MIN_POSITIVE);
+    if show_errors > 0 {
+        errors(&out, &kept, &truth, show_errors);
+    }
+    // Where recall goes: uncertain pairs by band, and how many of them are true pairs.
+    let (mut high, mut high_true, mut low_true) = (0, 0, 0);
+    for e in &out.uncertain {
+        let same = truth[e.a] == truth[e.b];
+        if e.probability >= 0.95 {
+            high += 1;
+            high_true += usize::from(same);
+        } else {
+            low_true += usize::from(same);
+        }
+    }
+    eprintln!(
+        "uncertain: {} at p >= 0.95 ({high_true} true: held back by clustering rules), {} below ({low_true} true)",
+        high,
+        out.uncertain.len() - high
+    );
+    let s = &out.stats;
+    println!(
+        "| {n} | {} | {} | {:.1} | {:.1} | {:.1} | {} | {} | {precision:.4} | {recall:.4} | {f1:.4} |",
+        rows_per_person.len(),
+        rejected,
+        import_s,
+        engine_s,
+        import_s + engine_s,
+        s.blocking.candidates,
+        out.uncertain.len(),
+    );
+    eprintln!(
+        "records {} (rejected {rejected}), persons {}, candidates {} (generated {}, keys {}, oversize blocks {}), patterns {}, EM iterations {}, prior {:.3e}, edges {}, merges {}, uncertain {}, clusters {}",
+        s.records,
+        rows_per_person.len(),
+        s.blocking.candidates,
+        s.blocking.generated,
+        s.blocking.keys,
+        s.blocking.oversize,
+        s.patterns,
+        s.em_iterations,
+        s.prior,
+        s.edges,
+        out.merges.len(),
+        out.uncertain.len(),
+        out.clusters.len()
+    );
+    if std::env::var_os("SHOW_MODEL").is_some() {
+        use netwerk_import::dedup::compare::{Field, Level};
+        for f in Field::ALL {
+            let row: Vec<String> = Level::ALL[1..]
+                .iter()
+                .filter(|l| out.model.m[f as usize][**l as usize] > 1e-4)
+                .map(|l| {
+                    format!(
+                        "{l} m={:.3} u={:.2e} w={:+.1}",
+                        out.model.m[f as usize][*l as usize],
+                        out.model.u[f as usize][*l as usize],
+                        out.model.weights[f as usize][*l as usize]
+                    )
+                })
+                .collect();
+            eprintln!("{f}: {}", row.join(" | "));
+        }
+        eprintln!("candidate share {:.4}", out.model.candidate_share);
+    }
+    eprintln!(
+        "engine seconds: block {:.1}, compare {:.1}, model {:.1}, score {:.1}, cluster+evidence {:.1}",
+        s.seconds[0], s.seconds[1], s.seconds[2], s.seconds[3], s.seconds[4]
+    );
+}
+
+fn describe(c: &Contact) -> String {
+    format!(
+        "{} | {} {} | e {:?} | p {:?} | o {:?} | b {:?} | {:?}",
+        c.source.locate(),
+        c.name.given.as_deref().unwrap_or("-"),
+        c.name.family.as_deref().unwrap_or("-"),
+        c.emails
+            .iter()
+            .map(|v| v.value.as_str())
+            .collect::<Vec<_>>(),
+        c.phones
+            .iter()
+            .map(|v| v.value.as_str())
+            .collect::<Vec<_>>(),
+        c.orgs.iter().map(|v| v.key.as_str()).collect::<Vec<_>>(),
+        c.birthday.as_ref().map(|v| v.value.as_str()),
+        c.addresses.first().map(|a| a.original.as_str()),
+    )
+}
+
+fn errors(
+    out: &netwerk_import::dedup::engine::Outcome,
+    kept: &[Contact],
+    truth: &[u64],
+    limit: usize,
+) {
+    let mut cluster_of = vec![0usize; kept.len()];
+    let mut shown = 0;
+    for (ci, g) in out.clusters.iter().enumerate() {
+        for &i in g {
+            cluster_of[i] = ci;
+        }
+        if g.windows(2).any(|w| truth[w[0]] != truth[w[1]]) && shown < limit {
+            shown += 1;
+            println!("FALSE MERGE:");
+            for &i in g {
+                println!("    P{} {}", truth[i], describe(&kept[i]));
+            }
+            for e in out.merges.iter().filter(|e| g.contains(&e.a)) {
+                println!("    merge {e}");
+            }
+        }
+    }
+    let mut by_person: HashMap<u64, Vec<usize>> = HashMap::new();
+    for (i, t) in truth.iter().enumerate() {
+        by_person.entry(*t).or_default().push(i);
+    }
+    let mut persons: Vec<_> = by_person.into_iter().collect();
+    persons.sort_unstable();
+    let mut shown = 0;
+    for (_, members) in persons {
+        if members
+            .windows(2)
+            .any(|w| cluster_of[w[0]] != cluster_of[w[1]])
+            && shown < limit
+        {
+            shown += 1;
+            println!("MISSED:");
+            for &i in &members {
+                println!("    c{} {}", cluster_of[i], describe(&kept[i]));
+            }
+            for e in out
+                .uncertain
+                .iter()
+                .filter(|e| members.contains(&e.a) && members.contains(&e.b))
+            {
+                println!("    uncertain {e}");
+            }
+        }
+    }
+}
