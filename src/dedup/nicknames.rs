@@ -11,8 +11,12 @@
 //!
 //! It does not catch typos (the Jaro-Winkler levels do) or guess nicknames it does not know.
 
+use super::prepare::Fx;
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::LazyLock;
+
+type Pairs = HashMap<&'static str, Vec<&'static str>, BuildHasherDefault<Fx>>;
 
 /// `(formal name, familiar forms)`, folded. Dutch first, then English; a formal name may occur
 /// more than once (Dutch and English nicknames of `elisabeth` in two rows).
@@ -325,8 +329,8 @@ const TABLE: &[(&str, &[&str])] = &[
 ];
 
 /// Each folded name → the nicknames it pairs with (both directions), built once.
-static PAIRS: LazyLock<HashMap<&'static str, Vec<&'static str>>> = LazyLock::new(|| {
-    let mut map: HashMap<&'static str, Vec<&'static str>> = HashMap::new();
+static PAIRS: LazyLock<Pairs> = LazyLock::new(|| {
+    let mut map = Pairs::default();
     for (formal, familiar) in TABLE {
         for nick in *familiar {
             map.entry(formal).or_default().push(nick);
