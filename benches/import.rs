@@ -26,8 +26,12 @@ fn bench(c: &mut Criterion) {
     let csv = synth::google_csv(42, RECORDS);
     // Sixteen files of RECORDS/16 each, for the all-cores variant (the pipeline parallelises
     // over files, then over the records of each file).
-    let vcf_parts: Vec<Vec<u8>> = (0..16).map(|s| synth::vcard_file(s, RECORDS / 16)).collect();
-    let csv_parts: Vec<Vec<u8>> = (0..16).map(|s| synth::google_csv(s, RECORDS / 16)).collect();
+    let vcf_parts: Vec<Vec<u8>> = (0..16)
+        .map(|s| synth::vcard_file(s, RECORDS / 16))
+        .collect();
+    let csv_parts: Vec<Vec<u8>> = (0..16)
+        .map(|s| synth::google_csv(s, RECORDS / 16))
+        .collect();
 
     let mut group = c.benchmark_group("read+normalise");
     group.throughput(Throughput::Elements(RECORDS as u64));

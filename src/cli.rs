@@ -12,7 +12,11 @@ use std::path::PathBuf;
 /// a summary. Exit status: 0 all inputs read; 1 finished, but some inputs or records were
 /// rejected (each reported as `path:line: what`); 2 usage or fatal error.
 #[derive(Debug, Parser)]
-#[command(name = "netwerk-import", version, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "netwerk-import",
+    version,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -104,7 +108,8 @@ mod tests {
 
     #[test]
     fn parses_main_job_and_export() {
-        let cli = Cli::try_parse_from(["netwerk-import", "--region", "BE", "a", "b"]).expect("parses");
+        let cli =
+            Cli::try_parse_from(["netwerk-import", "--region", "BE", "a", "b"]).expect("parses");
         assert!(cli.command.is_none());
         assert_eq!(cli.import.paths.len(), 2);
         assert_eq!(cli.import.region, "BE");

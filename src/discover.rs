@@ -91,10 +91,7 @@ pub fn run(inputs: &[PathBuf]) -> Discovery {
             let entry = match entry {
                 Ok(entry) => entry,
                 Err(err) => {
-                    let path = err
-                        .path()
-                        .map(display)
-                        .unwrap_or_else(|| display(input));
+                    let path = err.path().map(display).unwrap_or_else(|| display(input));
                     let what = if err.loop_ancestor().is_some() {
                         "symbolic link loop, not followed".to_string()
                     } else if let Some(io) = err.io_error() {
@@ -245,7 +242,10 @@ mod tests {
         (b"\x89PNG\r\n\x1A\n\0\0", Some(FileKind::Image)),
         (b"\0\0\0\x18ftypheic\0\0", Some(FileKind::Image)),
         (b"%PDF-1.4\n", Some(FileKind::Image)),
-        (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n", Some(FileKind::Calendar)),
+        (
+            b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n",
+            Some(FileKind::Calendar),
+        ),
         (b"  {\"friends_v2\": []}", Some(FileKind::Json)),
         (b"\xEF\xBB\xBF[]", Some(FileKind::Json)),
         (b"\x00\x01\x02garbage", None),

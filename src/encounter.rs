@@ -120,7 +120,10 @@ pub fn for_file(
             sidecar = sidecars.get(&key);
         }
         if folder.is_none() {
-            if let Some(parsed) = d.file_name().and_then(|n| parse_folder(&n.to_string_lossy())) {
+            if let Some(parsed) = d
+                .file_name()
+                .and_then(|n| parse_folder(&n.to_string_lossy()))
+            {
                 folder = Some((key, parsed));
             }
         }
@@ -156,15 +159,24 @@ pub fn for_file(
 mod tests {
     use super::*;
 
-    type Folder = (&'static str, Option<(&'static str, Option<&'static str>, Option<&'static str>)>);
+    type Folder = (
+        &'static str,
+        Option<(&'static str, Option<&'static str>, Option<&'static str>)>,
+    );
     const FOLDERS: &[Folder] = &[
         (
             "2026-10-03 Congres GGZ, Utrecht",
             Some(("2026-10-03", Some("Congres GGZ"), Some("Utrecht"))),
         ),
-        ("2026-10-03 Landelijke dag", Some(("2026-10-03", Some("Landelijke dag"), None))),
+        (
+            "2026-10-03 Landelijke dag",
+            Some(("2026-10-03", Some("Landelijke dag"), None)),
+        ),
         ("2026-10-03", Some(("2026-10-03", None, None))),
-        ("2026-10-03_buurtborrel", Some(("2026-10-03", Some("buurtborrel"), None))),
+        (
+            "2026-10-03_buurtborrel",
+            Some(("2026-10-03", Some("buurtborrel"), None)),
+        ),
         ("2026-13-03 nope", None),
         ("scans", None),
         ("", None),
@@ -175,9 +187,8 @@ mod tests {
     fn parses_dated_folder_names() {
         for (name, want) in FOLDERS {
             let got = parse_folder(name);
-            let want = want.map(|(d, e, p)| {
-                (d.to_string(), e.map(str::to_string), p.map(str::to_string))
-            });
+            let want =
+                want.map(|(d, e, p)| (d.to_string(), e.map(str::to_string), p.map(str::to_string)));
             assert_eq!(got, want, "case {name:?}");
         }
     }
@@ -191,8 +202,13 @@ mod tests {
         .expect("valid");
         assert_eq!(s.date.as_deref(), Some("2026-10-03"));
         assert_eq!(s.place.as_deref(), Some("Jaarbeurs, Utrecht"));
-        let err = parse_sidecar("x/netwerk.toml", "event = \"a\"\nplace = \n").expect_err("invalid");
-        assert!(err.to_string().starts_with("x/netwerk.toml:2: invalid sidecar"), "{err}");
+        let err =
+            parse_sidecar("x/netwerk.toml", "event = \"a\"\nplace = \n").expect_err("invalid");
+        assert!(
+            err.to_string()
+                .starts_with("x/netwerk.toml:2: invalid sidecar"),
+            "{err}"
+        );
         let err = parse_sidecar("x/netwerk.toml", "date = \"3 oktober\"\n").expect_err("bad date");
         assert!(err.to_string().contains("not YYYY-MM-DD"), "{err}");
         assert!(parse_sidecar("x/netwerk.toml", "evnt = \"typo\"\n").is_err());
@@ -221,8 +237,12 @@ mod tests {
                 },
             ),
         );
-        let e = for_file("scans/2026-10-03 Congres, Utrecht/a.jpg", SourceKind::Scan, &sidecars)
-            .expect("encounter");
+        let e = for_file(
+            "scans/2026-10-03 Congres, Utrecht/a.jpg",
+            SourceKind::Scan,
+            &sidecars,
+        )
+        .expect("encounter");
         assert_eq!(e.event.as_deref(), Some("Congres"));
         assert_eq!(e.date.as_deref(), Some("2026-10-03"));
         assert_eq!(e.place.as_deref(), Some("Jaarbeurs, Utrecht"));
@@ -232,8 +252,12 @@ mod tests {
         assert_eq!(e.event.as_deref(), Some("Far away"));
         assert_eq!(e.source, "scans/netwerk.toml");
         assert!(for_file("elsewhere/a.vcf", SourceKind::Vcard, &sidecars).is_none());
-        let e = for_file("x/2025-01-02 Borrel/b.csv", SourceKind::CsvGoogle, &BTreeMap::new())
-            .expect("from the folder");
+        let e = for_file(
+            "x/2025-01-02 Borrel/b.csv",
+            SourceKind::CsvGoogle,
+            &BTreeMap::new(),
+        )
+        .expect("from the folder");
         assert_eq!(e.source, "x/2025-01-02 Borrel");
         assert_eq!(e.how, "in-person");
     }

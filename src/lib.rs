@@ -11,17 +11,17 @@
 //!
 //! Only `pipeline` knows the order of the stages.
 
+pub mod cli;
+pub mod config;
 pub mod dedup;
 pub mod diag;
+pub mod discover;
+pub mod encounter;
 pub mod export;
 pub mod model;
 pub mod normalize;
-pub mod sources;
-pub mod store;
-pub mod cli;
-pub mod config;
-pub mod discover;
 pub mod pipeline;
 pub mod private;
+pub mod sources;
+pub mod store;
 pub mod synth;
-pub mod encounter;

@@ -51,7 +51,11 @@ fn run(cfg: &Config, command: &str) -> anyhow::Result<u8> {
             if !cfg.quiet {
                 write!(err, "{}", summary.render())?;
             }
-            Ok(if summary.has_rejections() { REJECTED } else { OK })
+            Ok(if summary.has_rejections() {
+                REJECTED
+            } else {
+                OK
+            })
         }
         Mode::Export { format, output } => {
             match output {

@@ -200,7 +200,10 @@ pub fn import(
                 records,
                 warnings,
             } => {
-                let counts = summary.kinds.entry(read.kind.as_str().to_string()).or_default();
+                let counts = summary
+                    .kinds
+                    .entry(read.kind.as_str().to_string())
+                    .or_default();
                 counts.files += 1;
                 counts.records += records.len();
                 counts.rejected += read.rejected.len();

@@ -39,26 +39,108 @@ impl Rng {
 }
 
 const GIVEN: &[&str] = &[
-    "Jan", "Kees", "Sanne", "Fatima", "Mohamed", "Anouk", "Pieter", "Annelies", "Joost", "Eva",
-    "Daan", "Lotte", "Bram", "Noor", "Sem", "Femke", "Ahmed", "Yasmin", "Gert-Jan", "Marieke",
-    "Thijs", "Inge", "Ruud", "Hanneke", "Özlem", "José", "Zoë", "Chloë", "Łukasz", "Priya",
-    "Wei", "Olga", "Johannes", "Cornelis", "Hendrik", "Willemijn", "Sophie", "Lars", "Emma", "Tom",
+    "Jan",
+    "Kees",
+    "Sanne",
+    "Fatima",
+    "Mohamed",
+    "Anouk",
+    "Pieter",
+    "Annelies",
+    "Joost",
+    "Eva",
+    "Daan",
+    "Lotte",
+    "Bram",
+    "Noor",
+    "Sem",
+    "Femke",
+    "Ahmed",
+    "Yasmin",
+    "Gert-Jan",
+    "Marieke",
+    "Thijs",
+    "Inge",
+    "Ruud",
+    "Hanneke",
+    "Özlem",
+    "José",
+    "Zoë",
+    "Chloë",
+    "Łukasz",
+    "Priya",
+    "Wei",
+    "Olga",
+    "Johannes",
+    "Cornelis",
+    "Hendrik",
+    "Willemijn",
+    "Sophie",
+    "Lars",
+    "Emma",
+    "Tom",
 ];
-const PARTICLE: &[&str] = &["", "", "", "", "van", "van der", "de", "van den", "ter", "van 't"];
+const PARTICLE: &[&str] = &[
+    "", "", "", "", "van", "van der", "de", "van den", "ter", "van 't",
+];
 const FAMILY: &[&str] = &[
-    "Berg", "Jansen", "Vries", "Bakker", "Visser", "Smit", "Meijer", "Mulder", "Bos", "Vos",
-    "Dijk", "Wit", "Dam", "Leeuwen", "Brink", "Kok", "Huis", "El Amrani", "Yilmaz", "Öztürk",
-    "Nowak", "Hoekstra", "Postma", "Dekker", "Veen", "Beek", "Heuvel", "Wijk", "Linden", "Graaf",
+    "Berg",
+    "Jansen",
+    "Vries",
+    "Bakker",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "Mulder",
+    "Bos",
+    "Vos",
+    "Dijk",
+    "Wit",
+    "Dam",
+    "Leeuwen",
+    "Brink",
+    "Kok",
+    "Huis",
+    "El Amrani",
+    "Yilmaz",
+    "Öztürk",
+    "Nowak",
+    "Hoekstra",
+    "Postma",
+    "Dekker",
+    "Veen",
+    "Beek",
+    "Heuvel",
+    "Wijk",
+    "Linden",
+    "Graaf",
 ];
 const ORG: &[&str] = &[
-    "Stichting Buurtwerk", "GGZ Centraal B.V.", "Wijkteam Oost", "Gemeente Utrecht",
-    "Zorggroep Noord N.V.", "Humanitas", "Vereniging Mantelzorg", "Leger des Heils",
-    "Parnassia Groep", "Cordaan", "De Brug Coöperatie U.A.", "Acme Ltd", "Siemens GmbH",
+    "Stichting Buurtwerk",
+    "GGZ Centraal B.V.",
+    "Wijkteam Oost",
+    "Gemeente Utrecht",
+    "Zorggroep Noord N.V.",
+    "Humanitas",
+    "Vereniging Mantelzorg",
+    "Leger des Heils",
+    "Parnassia Groep",
+    "Cordaan",
+    "De Brug Coöperatie U.A.",
+    "Acme Ltd",
+    "Siemens GmbH",
 ];
 const TITLE: &[&str] = &[
-    "Coördinator", "Wijkverpleegkundige", "Opbouwwerker", "Ervaringsdeskundige",
-    "Beleidsadviseur", "Teamleider", "Maatschappelijk werker", "Project manager",
-    "Psychiater", "Directeur-bestuurder",
+    "Coördinator",
+    "Wijkverpleegkundige",
+    "Opbouwwerker",
+    "Ervaringsdeskundige",
+    "Beleidsadviseur",
+    "Teamleider",
+    "Maatschappelijk werker",
+    "Project manager",
+    "Psychiater",
+    "Directeur-bestuurder",
 ];
 const CITY: &[(&str, &str)] = &[
     ("Utrecht", "3511"),
@@ -71,8 +153,14 @@ const CITY: &[(&str, &str)] = &[
     ("Nijmegen", "6511"),
 ];
 const STREET: &[&str] = &[
-    "Oudegracht", "Kanaalstraat", "Dorpsstraat", "Kerkstraat", "Stationsweg", "Molenweg",
-    "Schoolstraat", "Julianalaan",
+    "Oudegracht",
+    "Kanaalstraat",
+    "Dorpsstraat",
+    "Kerkstraat",
+    "Stationsweg",
+    "Molenweg",
+    "Schoolstraat",
+    "Julianalaan",
 ];
 
 /// One generated person.
@@ -110,7 +198,12 @@ pub fn person(rng: &mut Rng, i: usize) -> Person {
     let (city, pc) = CITY[rng.below(CITY.len())];
     let letters = [b'A' + rng.below(26) as u8, b'A' + rng.below(26) as u8];
     Person {
-        email: format!("{}.{}{i}@voorbeeld{}.nl", slug(&given), slug(&family), i % 97),
+        email: format!(
+            "{}.{}{i}@voorbeeld{}.nl",
+            slug(&given),
+            slug(&family),
+            i % 97
+        ),
         mobile: format!("06-{:08}", 10_000_000 + (i * 7919) % 89_999_999),
         work: rng
             .chance(40)
@@ -138,8 +231,17 @@ pub fn vcard_file(seed: u64, n: usize) -> Vec<u8> {
             out,
             "BEGIN:VCARD\r\nVERSION:3.0\r\nN:{};{};;;\r\nFN:{} {}\r\nORG:{}\r\nTITLE:{}\r\n\
              TEL;TYPE=CELL:{}\r\nEMAIL;TYPE=INTERNET:{}\r\nADR;TYPE=WORK:;;{};{};;{};Nederland\r\n",
-            p.family, p.given, p.given, p.family, p.org, p.title, p.mobile, p.email, p.street,
-            p.city, p.postcode
+            p.family,
+            p.given,
+            p.given,
+            p.family,
+            p.org,
+            p.title,
+            p.mobile,
+            p.email,
+            p.street,
+            p.city,
+            p.postcode
         );
         if let Some(work) = &p.work {
             let _ = write!(out, "TEL;TYPE=WORK:{work}\r\n");

@@ -31,7 +31,11 @@ fn export(index: &Path, format: &str) -> String {
         .args(["export", "--format", format])
         .output()
         .expect("runs");
-    assert!(out.status.success(), "export failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "export failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).expect("utf-8 export")
 }
 
@@ -78,7 +82,11 @@ fn demo_imports_and_exports_the_same_people_once() {
     let out = import(&index, &[demo().to_str().expect("utf-8 path")]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "stderr: {stderr}");
-    assert!(out.stdout.is_empty(), "stdout must stay empty: {:?}", out.stdout);
+    assert!(
+        out.stdout.is_empty(),
+        "stdout must stay empty: {:?}",
+        out.stdout
+    );
     assert!(stderr.contains("persons:"), "summary on stderr: {stderr}");
 
     let jsonl = export(&index, "jsonl");
@@ -89,7 +97,11 @@ fn demo_imports_and_exports_the_same_people_once() {
     let has = |email: &str| {
         persons
             .iter()
-            .filter(|p| p["emails"].as_array().is_some_and(|a| a.iter().any(|e| e == email)))
+            .filter(|p| {
+                p["emails"]
+                    .as_array()
+                    .is_some_and(|a| a.iter().any(|e| e == email))
+            })
             .count()
     };
     // Jan is in the phone vCard and Google (shared e-mail and mobile): one person.
@@ -98,9 +110,16 @@ fn demo_imports_and_exports_the_same_people_once() {
     assert_eq!(has("kees@debrug-voorbeeld.nl"), 1, "{jsonl}");
     let kees = persons
         .iter()
-        .find(|p| p["emails"].as_array().is_some_and(|a| a.iter().any(|e| e == "kees@debrug-voorbeeld.nl")))
+        .find(|p| {
+            p["emails"]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|e| e == "kees@debrug-voorbeeld.nl"))
+        })
         .expect("kees");
-    assert!(kees["sources"].as_array().expect("sources").len() >= 3, "{kees}");
+    assert!(
+        kees["sources"].as_array().expect("sources").len() >= 3,
+        "{kees}"
+    );
     // Fatima: vCard and LinkedIn share the canonical LinkedIn profile.
     let fatima: Vec<_> = persons
         .iter()
@@ -118,7 +137,20 @@ fn demo_imports_and_exports_the_same_people_once() {
     assert!(keys.len() >= 12, "{keys:?}");
     assert_eq!(
         &keys[..12],
-        &["id", "name", "emails", "phones", "orgs", "titles", "urls", "addresses", "birthday", "notes", "sources", "encounters"]
+        &[
+            "id",
+            "name",
+            "emails",
+            "phones",
+            "orgs",
+            "titles",
+            "urls",
+            "addresses",
+            "birthday",
+            "notes",
+            "sources",
+            "encounters"
+        ]
     );
 }
 
@@ -144,12 +176,22 @@ fn thread_count_and_input_order_do_not_change_a_byte() {
     let b = demo.join("2026-10-03 Congres GGZ, Utrecht");
     let one = dir.path().join("one.db");
     let many = dir.path().join("many.db");
-    let o1 = import(&one, &["-j", "1", a.to_str().expect("p"), b.to_str().expect("p")]);
-    let o2 = import(&many, &["-j", "8", b.to_str().expect("p"), a.to_str().expect("p")]);
+    let o1 = import(
+        &one,
+        &["-j", "1", a.to_str().expect("p"), b.to_str().expect("p")],
+    );
+    let o2 = import(
+        &many,
+        &["-j", "8", b.to_str().expect("p"), a.to_str().expect("p")],
+    );
     assert_eq!(o1.status.code(), o2.status.code());
     assert_eq!(o1.stderr, o2.stderr);
     for format in ["jsonl", "vcard", "csv"] {
-        assert_eq!(export(&one, format), export(&many, format), "format {format}");
+        assert_eq!(
+            export(&one, format),
+            export(&many, format),
+            "format {format}"
+        );
     }
 }
 
@@ -174,7 +216,10 @@ fn values(jsonl: &str) -> Vec<serde_json::Value> {
 fn vcard_export_reads_back_to_the_same_persons_and_values() {
     let dir = tempfile::tempdir().expect("tempdir");
     let first = dir.path().join("first.db");
-    assert_eq!(import(&first, &[demo().to_str().expect("p")]).status.code(), Some(0));
+    assert_eq!(
+        import(&first, &[demo().to_str().expect("p")]).status.code(),
+        Some(0)
+    );
     let vcf = dir.path().join("all.vcf");
     let out = bin()
         .arg("--index")
@@ -183,11 +228,23 @@ fn vcard_export_reads_back_to_the_same_persons_and_values() {
         .arg(&vcf)
         .output()
         .expect("runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let second = dir.path().join("second.db");
     let reimport = import(&second, &[vcf.to_str().expect("p")]);
-    assert_eq!(reimport.status.code(), Some(0), "{}", String::from_utf8_lossy(&reimport.stderr));
-    assert_eq!(values(&export(&first, "jsonl")), values(&export(&second, "jsonl")));
+    assert_eq!(
+        reimport.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&reimport.stderr)
+    );
+    assert_eq!(
+        values(&export(&first, "jsonl")),
+        values(&export(&second, "jsonl"))
+    );
 }
 
 #[cfg(unix)]
@@ -196,7 +253,10 @@ fn index_and_exports_are_owner_only() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().expect("tempdir");
     let index = dir.path().join("index.db");
-    assert_eq!(import(&index, &[demo().to_str().expect("p")]).status.code(), Some(0));
+    assert_eq!(
+        import(&index, &[demo().to_str().expect("p")]).status.code(),
+        Some(0)
+    );
     let out_file = dir.path().join("out.csv");
     bin()
         .arg("--index")

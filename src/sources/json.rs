@@ -18,7 +18,12 @@ use crate::sources::FileRead;
 use serde_json::Value;
 
 /// The keys under which Facebook exports have kept the friends list.
-const FRIEND_KEYS: &[&str] = &["friends_v2", "friends", "received_requests_v2", "sent_requests_v2"];
+const FRIEND_KEYS: &[&str] = &[
+    "friends_v2",
+    "friends",
+    "received_requests_v2",
+    "sent_requests_v2",
+];
 
 /// Read one JSON file.
 pub fn read(path: &str, bytes: &[u8]) -> FileRead {
@@ -32,7 +37,10 @@ pub fn read(path: &str, bytes: &[u8]) -> FileRead {
                 path,
                 Some(line),
                 crate::diag::Severity::FileRejected,
-                format!("not UTF-8 JSON (invalid byte at offset {})", err.valid_up_to()),
+                format!(
+                    "not UTF-8 JSON (invalid byte at offset {})",
+                    err.valid_up_to()
+                ),
             ));
             return out;
         }
@@ -79,7 +87,9 @@ pub fn read(path: &str, bytes: &[u8]) -> FileRead {
                 for (key, value) in &map {
                     match (key.as_str(), value) {
                         ("name", Value::String(s)) => contact.name.full = non_empty(repair(s)),
-                        ("timestamp", Value::Number(n)) => contact.connected_on = Some(n.to_string()),
+                        ("timestamp", Value::Number(n)) => {
+                            contact.connected_on = Some(n.to_string())
+                        }
                         ("contact_info", Value::String(s)) => {
                             let s = repair(s);
                             if s.contains('@') {
@@ -281,18 +291,27 @@ mod tests {
         let text = "{\n  \"friends_v2\": [\n    {\"name\": \"H\\u00c3\\u00a5kan de Vries\", \"timestamp\": 1772926883},\n    {\"timestamp\": 1},\n    {\"name\": \"Eva\", \"timestamp\": 1500000000}\n  ]\n}\n";
         let read = read("fb.json", text.as_bytes());
         assert_eq!(read.contacts.len(), 2);
-        assert_eq!(read.contacts[0].name.full.as_deref(), Some("Håkan de Vries"));
+        assert_eq!(
+            read.contacts[0].name.full.as_deref(),
+            Some("Håkan de Vries")
+        );
         assert_eq!(read.contacts[0].source.line, Some(3));
         assert_eq!(read.contacts[0].connected_on.as_deref(), Some("1772926883"));
         assert_eq!(read.contacts[1].source.record, 3);
         assert_eq!(read.rejected.len(), 1);
-        assert_eq!(read.diagnostics[0].to_string(), "fb.json:4 (record 2): friend without a name");
+        assert_eq!(
+            read.diagnostics[0].to_string(),
+            "fb.json:4 (record 2): friend without a name"
+        );
     }
 
     #[test]
     fn rejects_unknown_shapes_and_broken_files() {
         for (text, want) in [
-            ("{\"relationships_followers\": []}", "JSON shape not recognised"),
+            (
+                "{\"relationships_followers\": []}",
+                "JSON shape not recognised",
+            ),
             ("{\"friends_v2\": [ {\"name\": \"x\"", "unterminated"),
             ("{\"a\": ", "invalid JSON"),
         ] {

@@ -4,6 +4,7 @@
 //! bad input and never stop at the first bad record.
 
 pub mod json;
+pub mod scan;
 pub mod table;
 pub mod vcard;
 

@@ -334,7 +334,15 @@ impl Writer<'_> {
             self.exec(
                 "INSERT INTO encounters (how, event, date, place, source, record_id, run_id)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![e.how, e.event, e.date, e.place, e.source, record_id, self.run_id],
+                params![
+                    e.how,
+                    e.event,
+                    e.date,
+                    e.place,
+                    e.source,
+                    record_id,
+                    self.run_id
+                ],
                 || format!("inserting the encounter of {}", at()),
             )?;
         }
