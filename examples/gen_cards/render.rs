@@ -183,6 +183,12 @@ fn scaled<'f>(lines: &[Text<'f>], scale: f32) -> Vec<Text<'f>> {
         .collect()
 }
 
+/// The lines, shrunk if needed so that they take at most `space` pixels of height.
+fn fit<'f>(lines: &[Text<'f>], space: f32) -> Vec<Text<'f>> {
+    let k = (space / height(lines).max(1.0)).min(1.0);
+    scaled(lines, k)
+}
+
 fn height(lines: &[Text]) -> f32 {
     lines.iter().map(|t| t.size * 1.35).sum()
 }
@@ -218,7 +224,10 @@ fn logo(
 }
 
 fn qr(img: &mut RgbImage, payload: &str, x: i32, y: i32, max: u32) -> bool {
-    let Ok(code) = qrcode::QrCode::new(payload.as_bytes()) else {
+    // Level L keeps the code small enough for modules of 4 px (0.34 mm at 300 dpi), as printed.
+    let Ok(code) =
+        qrcode::QrCode::with_error_correction_level(payload.as_bytes(), qrcode::EcLevel::L)
+    else {
         return false;
     };
     let n = code.width() as u32;
@@ -355,7 +364,7 @@ pub fn card(content: &Content, rng: &mut Rng, fonts: &[Family]) -> (RgbImage, St
                     style.paper,
                 );
             }
-            let qr_side = 230;
+            let qr_side = 260;
             let right_limit = if content.qr.is_some() {
                 wf - m - qr_side as f32 - 20.0
             } else {
@@ -375,19 +384,50 @@ pub fn card(content: &Content, rng: &mut Rng, fonts: &[Family]) -> (RgbImage, St
             let foot_h = height(&footer);
             let bottom = hf - m * 0.6 - foot_h;
             column(&mut img, &footer, m, wf - m, bottom + 4.0, Align::Left);
-            let split = if content.qr.is_some() || address.is_empty() {
-                right_limit
+            let top = y + 12.0;
+            if content.qr.is_some() {
+                // Beside the code: contact and address in one column, shrunk to fit.
+                let stack: Vec<Text> = contact
+                    .iter()
+                    .chain(address.iter())
+                    .map(|t| Text {
+                        text: t.text.clone(),
+                        ..*t
+                    })
+                    .collect();
+                let stack = fit(&stack, bottom - top);
+                column(
+                    &mut img,
+                    &stack,
+                    m,
+                    right_limit,
+                    bottom - height(&stack),
+                    Align::Left,
+                );
             } else {
-                wf * 0.58
-            };
-            let cy = (bottom - height(&contact)).max(y + 12.0);
-            column(&mut img, &contact, m, split - 10.0, cy, Align::Left);
-            if content.qr.is_none() {
-                let ay = (bottom - height(&address)).max(y + 12.0);
-                column(&mut img, &address, split + 10.0, wf - m, ay, Align::Right);
-            } else {
-                let ay = (cy - height(&address) - 8.0).max(y + 4.0);
-                column(&mut img, &address, m, right_limit, ay, Align::Left);
+                let split = if address.is_empty() {
+                    wf - m
+                } else {
+                    wf * 0.58
+                };
+                let contact = fit(&contact, bottom - top);
+                column(
+                    &mut img,
+                    &contact,
+                    m,
+                    split - 10.0,
+                    bottom - height(&contact),
+                    Align::Left,
+                );
+                let address = fit(&address, bottom - top);
+                column(
+                    &mut img,
+                    &address,
+                    split + 10.0,
+                    wf - m,
+                    bottom - height(&address),
+                    Align::Right,
+                );
             }
         }
         "centered" => {

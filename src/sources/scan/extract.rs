@@ -342,20 +342,52 @@ fn is_separator(text: &str) -> bool {
             .all(|c| matches!(c, '|' | '•' | '·' | '◦' | '▪' | '●' | '■' | '/' | '—' | '–'))
 }
 
+fn is_ornament(w: &Word, line_height: i32, words_on_line: usize) -> bool {
+    let text = w.text.trim();
+    let alnum = text.chars().filter(|c| c.is_alphanumeric()).count();
+    if alnum == 0 {
+        // Punctuation OCR split off an address (`jan @ voorbeeld . nl`) stays.
+        return !text.chars().all(|c| ".,-_@:;/|•·–—()+&".contains(c));
+    }
+    if alnum > 2 || text.chars().all(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    if words_on_line > 1 && w.height * 10 > line_height * 16 {
+        return true;
+    }
+    let folded = fold(text);
+    if alnum == 1 && text.chars().count() == 1 {
+        // A lone letter is a label (`T 030…`) or a logo read as a letter (`A`, `q`, `o`).
+        return !matches!(text, "T" | "M" | "F" | "E" | "W" | "P" | "X");
+    }
+    let known = label_kind(&folded).is_some()
+        || lexicon::HONORIFICS.binary_search(&folded.as_str()).is_ok()
+        || lexicon::PARTICLES.binary_search(&folded.as_str()).is_ok();
+    !known && w.conf < if alnum == 1 { 75.0 } else { 60.0 }
+}
+
 /// Group words into segments: by OCR line, split at wide gaps and separator marks.
 fn segments(words: &[Word]) -> Vec<Seg> {
-    let mut lines: std::collections::BTreeMap<u32, Vec<&Word>> = Default::default();
+    let mut by_id: std::collections::BTreeMap<u32, Vec<&Word>> = Default::default();
     for w in words {
         if !w.text.trim().is_empty() && w.width >= 0 && w.height > 0 {
-            lines.entry(w.line).or_default().push(w);
+            by_id.entry(w.line).or_default().push(w);
         }
     }
+    let lines = merge_lines(by_id.into_values().collect());
+    let columns = column_starts(&lines);
     let mut segs = Vec::new();
-    for (_, mut line) in lines {
+    for mut line in lines {
         line.sort_by_key(|w| (w.left, w.top));
         let mut heights: Vec<i32> = line.iter().map(|w| w.height).collect();
         heights.sort_unstable();
         let h = heights[heights.len() / 2].max(1);
+        // Logos and ornaments come back as one or two doubtful characters, often taller than
+        // the text beside them (`oO`, `q`, `@`): they are no part of any field.
+        line.retain(|w| !is_ornament(w, h, heights.len()));
+        if line.is_empty() {
+            continue;
+        }
         let mut current: Vec<&Word> = Vec::new();
         for w in line {
             let gap = current
@@ -369,7 +401,8 @@ fn segments(words: &[Word]) -> Vec<Seg> {
                 }
                 continue;
             }
-            if !current.is_empty() && gap > h * 5 / 2 {
+            let column = gap > h && columns.iter().any(|c| (w.left - c).abs() <= COLUMN_SLACK);
+            if !current.is_empty() && (gap > h * 5 / 2 || column) {
                 segs.push(Seg::new(&current));
                 current.clear();
             }
@@ -381,6 +414,79 @@ fn segments(words: &[Word]) -> Vec<Seg> {
     }
     segs.sort_by_key(|s| (s.top, s.left));
     segs
+}
+
+/// How far (pixels) the left edges of words may differ and still start the same column.
+const COLUMN_SLACK: i32 = 12;
+
+/// Left edges where a second column starts: an x at which three lines or more have a word
+/// begin (the first word of a line, or one after a gap wider than the text height), and at
+/// which at least one line has a word after such a gap. Two-column cards often leave less than
+/// the gap that splits a line by itself between their columns.
+fn column_starts(lines: &[Vec<&Word>]) -> Vec<i32> {
+    let mut starts: Vec<(i32, bool)> = Vec::new();
+    for line in lines {
+        let mut sorted: Vec<&&Word> = line.iter().collect();
+        sorted.sort_by_key(|w| w.left);
+        if let Some(first) = sorted.first() {
+            starts.push((first.left, false));
+        }
+        for pair in sorted.windows(2) {
+            let (a, b) = (pair[0], pair[1]);
+            let h = a.height.max(b.height).max(1);
+            if b.left - (a.left + a.width) > h {
+                starts.push((b.left, true));
+            }
+        }
+    }
+    starts.sort_unstable();
+    let mut columns = Vec::new();
+    let mut i = 0;
+    while i < starts.len() {
+        let mut j = i;
+        while j + 1 < starts.len() && starts[j + 1].0 - starts[i].0 <= 2 * COLUMN_SLACK {
+            j += 1;
+        }
+        if j + 1 - i >= 3 && starts[i..=j].iter().any(|(_, after_gap)| *after_gap) {
+            columns.push(starts[(i + j) / 2].0);
+        }
+        i = j + 1;
+    }
+    columns
+}
+
+/// Join OCR lines that lie on one text line. Tesseract's sparse-text mode often returns a
+/// label and its value (`T` | `030 123 4567`), or `dr.` and the name, as lines of their own;
+/// lines that overlap vertically by 60 % of the smaller one and are of similar height are one
+/// line (columns are split again by their gap in [`segments`]).
+fn merge_lines(lines: Vec<Vec<&Word>>) -> Vec<Vec<&Word>> {
+    let span = |l: &[&Word]| {
+        let top = l.iter().map(|w| w.top).min().unwrap_or(0);
+        let bottom = l.iter().map(|w| w.top + w.height).max().unwrap_or(0);
+        let mut hs: Vec<i32> = l.iter().map(|w| w.height).collect();
+        hs.sort_unstable();
+        (
+            top,
+            bottom,
+            hs.get(hs.len() / 2).copied().unwrap_or(1).max(1),
+        )
+    };
+    let mut lines = lines;
+    lines.sort_by_key(|l| span(l).0);
+    let mut merged: Vec<Vec<&Word>> = Vec::new();
+    for line in lines {
+        let (top, bottom, h) = span(&line);
+        let target = merged.iter_mut().rev().find(|m| {
+            let (mt, mb, mh) = span(m);
+            let overlap = bottom.min(mb) - top.max(mt);
+            overlap * 10 >= h.min(mh) * 6 && h.max(mh) * 10 <= h.min(mh) * 16
+        });
+        match target {
+            Some(m) => m.extend(line),
+            None => merged.push(line),
+        }
+    }
+    merged
 }
 
 /// The segment right above `i` in the same column, if it is close.
@@ -1098,7 +1204,8 @@ static FOREIGN_POSTCODE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("the postcode pattern is valid")
 });
 static UK_POSTCODE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b([A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})\b").expect("the UK postcode pattern is valid")
+    Regex::new(r"\b([A-Z]{1,2}\d[A-Z\d]?) ?([0-9OIl][A-Z0-9]{2})\b")
+        .expect("the UK postcode pattern is valid")
 });
 
 /// Clean the text after a postcode into a city: up to a comma, without a country name.
@@ -1184,7 +1291,29 @@ fn us_address(free: &str) -> Option<(usize, usize, PostalAddress)> {
 
 /// `London NW1 6XE`, `London, EC1A 1BB`: the city before the postcode.
 fn uk_address(free: &str) -> Option<(usize, usize, PostalAddress)> {
-    let m = UK_POSTCODE.find(free)?;
+    let c = UK_POSTCODE.captures(free)?;
+    let m = c.get(0)?;
+    // The inward code starts with a digit: OCR's `O` and `I` there are `0` and `1`.
+    // The inward code is a digit and two letters: OCR's `O` and `I` in the first place are
+    // `0` and `1`, and its digits in the last two are letters (`1Z2` → `1ZZ`).
+    let inward: String = c[2]
+        .chars()
+        .enumerate()
+        .map(|(i, ch)| match (i, ch) {
+            (0, _) => phone_char(ch).unwrap_or(ch),
+            (_, '0') => 'O',
+            (_, '1') => 'I',
+            (_, '2') => 'Z',
+            (_, '5') => 'S',
+            (_, '6') => 'G',
+            (_, '8') => 'B',
+            _ => ch,
+        })
+        .collect();
+    if inward.chars().skip(1).any(|ch| !ch.is_ascii_uppercase()) {
+        return None;
+    }
+    let postcode = format!("{} {inward}", &c[1]);
     let lead = free.len() - free.trim_start().len();
     let head = free
         .get(lead..m.start())
@@ -1198,7 +1327,7 @@ fn uk_address(free: &str) -> Option<(usize, usize, PostalAddress)> {
         city_start,
         m.end(),
         PostalAddress {
-            postcode: Some(m.as_str().to_string()),
+            postcode: Some(postcode),
             city,
             country: Some("GB".to_string()),
             ..PostalAddress::default()
@@ -1721,12 +1850,15 @@ fn take_people_and_orgs(segs: &[Seg], card: &mut Card) {
             .iter()
             .enumerate()
             .filter(|(n, p)| {
+                // Above the name and nearly as large, or as large as anything on the card.
+                let above_name =
+                    name_top.is_some_and(|t| p.top < t) && p.height * 4 >= name_height * 3;
                 !taken[*n]
                     && !p.title
                     && p.text.split_whitespace().count() <= 4
                     && p.text.chars().next().is_some_and(|c| c.is_uppercase())
-                    && p.height * 10 >= max_height * 8
-                    && p.height * 10 >= name_height * 9
+                    && (above_name
+                        || (p.height * 10 >= max_height * 8 && p.height * 10 >= name_height * 9))
             })
             .max_by_key(|(_, p)| (p.height, -p.top))
             .map(|(n, _)| (n, 0.55));

@@ -380,9 +380,9 @@ pub fn fold(word: &str) -> String {
     deunicode::deunicode(word).to_lowercase()
 }
 
-/// Whether `folded` is a job-title word: listed whole, or a compound ending in a title head
-/// (`beleidsadviseur`). The head must leave at least two letters before it, so that `leider`
-/// alone counts as a head and `Keleider` does not pass as a compound of nothing.
+/// Whether `folded` is a job-title word: listed whole, a title head on its own (`adviseur`),
+/// or a compound ending in one (`beleidsadviseur`). A compound needs at least three letters
+/// before the head, so that `Keleider` is no title.
 pub fn is_title_word(folded: &str) -> bool {
     let w = folded.trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
     if w.is_empty() {
@@ -393,7 +393,7 @@ pub fn is_title_word(folded: &str) -> bool {
     }
     TITLE_SUFFIXES
         .iter()
-        .any(|s| w.len() >= s.len() + 3 && w.ends_with(s))
+        .any(|s| w == *s || (w.len() >= s.len() + 3 && w.ends_with(s)))
 }
 
 #[cfg(test)]
