@@ -5,6 +5,7 @@
 
 pub mod ics;
 pub mod json;
+pub mod scan;
 pub mod table;
 pub mod vcard;
 

@@ -1,0 +1,455 @@
+//! Table-driven tests of the card-text extractor: card text in (see [`words_from_text`] for
+//! the `[height]` and `||` notation), a one-line-per-field summary out.
+
+use super::*;
+
+/// One line per field, in a fixed order, so that a case reads like the card it describes.
+fn summary(card: &Card) -> String {
+    let mut out = Vec::new();
+    let mut one = |key: &str, f: &Option<Field>| {
+        if let Some(f) = f {
+            out.push(format!("{key}: {}", f.value));
+        }
+    };
+    one("name", &card.name);
+    one("org", &card.organisation);
+    one("title", &card.title);
+    one("dept", &card.department);
+    for e in &card.emails {
+        out.push(format!("email: {}", e.value));
+    }
+    for p in &card.phones {
+        out.push(format!("{}: {}", p.kind.label(), p.value));
+    }
+    for w in &card.websites {
+        out.push(format!("web: {}", w.value));
+    }
+    for s in &card.socials {
+        out.push(format!(
+            "social: {} {}",
+            s.service.as_deref().unwrap_or("-"),
+            s.value
+        ));
+    }
+    for a in &card.addresses {
+        let parts = [
+            &a.street,
+            &a.po_box,
+            &a.postcode,
+            &a.city,
+            &a.region,
+            &a.country,
+        ];
+        let parts: Vec<&str> = parts.iter().filter_map(|p| p.as_deref()).collect();
+        out.push(format!("addr: {}", parts.join(" / ")));
+    }
+    for (name, value) in &card.registry {
+        out.push(format!("registry: {name} {value}"));
+    }
+    out.push(format!("country: {}", card.country));
+    out.join("\n")
+}
+
+const CASES: &[(&str, &str)] = &[
+    // A Dutch card: particles, labels, phone with dashes and spaces.
+    (
+        "[34]Jan van der Berg
+[18]Coördinator Wijkzaken
+[22]Stichting Buurtwerk
+[16]Oudegracht 123
+[16]3511 AB Utrecht
+[16]T 030 - 123 45 67
+[16]M 06-12345678
+[16]E jan.vanderberg@buurtwerk.nl
+[16]www.buurtwerk.nl",
+        "name: Jan van der Berg
+org: Stichting Buurtwerk
+title: Coördinator Wijkzaken
+email: jan.vanderberg@buurtwerk.nl
+work: +31301234567
+mobile: +31612345678
+web: www.buurtwerk.nl
+addr: Oudegracht 123 / 3511 AB / Utrecht / NL
+country: NL",
+    ),
+    // An English card: the country comes from +44 and .co.uk, the street number goes first.
+    (
+        "[30]Sarah Thompson
+[16]Senior Product Manager
+[20]Acme Analytics Ltd
+[14]Phone: +44 20 7946 0958
+[14]Mobile: +44 7911 123456
+[14]sarah.thompson@acme-analytics.co.uk
+[14]www.acme-analytics.co.uk
+[14]221B Baker Street
+[14]London NW1 6XE
+[14]United Kingdom",
+        "name: Sarah Thompson
+org: Acme Analytics Ltd
+title: Senior Product Manager
+email: sarah.thompson@acme-analytics.co.uk
+work: +442079460958
+mobile: +447911123456
+web: www.acme-analytics.co.uk
+addr: 221B Baker Street / NW1 6XE / London / GB
+country: GB",
+    ),
+    // Two columns, glued labels, an e-mail OCR broke apart, a PO box.
+    (
+        "[28]Fatima El Amrani || T: 020-5551234
+[16]Beleidsadviseur || M: 06 1234 5678
+[20]Gemeente Amsterdam || E: f.elamrani @ amsterdam . n1
+[14]|| Postbus 202
+[14]|| 1000 AE Amsterdam",
+        "name: Fatima El Amrani
+org: Gemeente Amsterdam
+title: Beleidsadviseur
+email: f.elamrani@amsterdam.nl
+work: +31205551234
+mobile: +31612345678
+addr: Postbus 202 / 1000 AE / Amsterdam / NL
+country: NL",
+    ),
+    // Registry numbers are kept apart; a fax is a fax.
+    (
+        "[26]Pieter Bakker
+[16]Eigenaar
+[20]Bakker Installatietechniek B.V.
+[14]Kerkstraat 12a, 8011 AB Zwolle
+[14]T 038 4211234 | F 038 4211235
+[14]KvK 12345678 | BTW NL001234567B01
+[14]IBAN NL91 ABNA 0417 1643 00
+[14]info@bakker-installatie.nl",
+        "name: Pieter Bakker
+org: Bakker Installatietechniek B.V.
+title: Eigenaar
+email: info@bakker-installatie.nl
+work: +31384211234
+fax: +31384211235
+addr: Kerkstraat 12a / 8011 AB / Zwolle / NL
+registry: KvK 12345678
+registry: BTW NL001234567B01
+registry: IBAN NL91 ABNA 0417 1643 00
+country: NL",
+    ),
+    // A Belgian card: België and .be outvote the Dutch default, so 0470 is a Belgian mobile.
+    (
+        "[26]Lotte Peeters
+[16]Projectleider
+[18]Vzw Samenlevingsopbouw
+[14]Grote Markt 1, 1000 Brussel
+[14]België
+[14]GSM 0470 12 34 56
+[14]T 02 512 34 56
+[14]lotte.peeters@samenlevingsopbouw.be",
+        "name: Lotte Peeters
+org: Vzw Samenlevingsopbouw
+title: Projectleider
+email: lotte.peeters@samenlevingsopbouw.be
+mobile: +32470123456
+work: +3225123456
+addr: Grote Markt 1 / 1000 / Brussel / BE
+country: BE",
+    ),
+    // No person on the card: the name stays empty; the organisation agrees with the domain.
+    (
+        "[24]De Groene Koffiebar
+[14]Dorpsstraat 5
+[14]1234 AB Ergens
+[14]info@groenekoffiebar.nl",
+        "org: De Groene Koffiebar
+email: info@groenekoffiebar.nl
+addr: Dorpsstraat 5 / 1234 AB / Ergens / NL
+country: NL",
+    ),
+    // `+31 (0)`, a handle with its service, a LinkedIn profile, a website OCR mangled.
+    (
+        "[28]Sanne de Wit
+[16]Ervaringsdeskundige
+[14]Tel. +31 (0)30 123 4567
+[14]linkedin.com/in/sannedewit
+[14]X @sannedewit
+[14]wvvw.sannedewit,nl",
+        "name: Sanne de Wit
+title: Ervaringsdeskundige
+work: +31301234567
+web: www.sannedewit.nl
+social: linkedin linkedin.com/in/sannedewit
+social: twitter @sannedewit
+country: NL",
+    ),
+    // A German card.
+    (
+        "[26]Thomas Müller
+[16]Geschäftsführer
+[18]Müller Logistik GmbH
+[14]Hauptstraße 5
+[14]D-10115 Berlin
+[14]Tel. +49 30 1234567
+[14]t.mueller@mueller-logistik.de",
+        "name: Thomas Müller
+org: Müller Logistik GmbH
+title: Geschäftsführer
+email: t.mueller@mueller-logistik.de
+work: +49301234567
+addr: Hauptstraße 5 / 10115 / Berlin / DE
+country: DE",
+    ),
+    // Shouting name and title on one line, `(at)` in the address.
+    (
+        "[26]JAN DE VRIES | DIRECTEUR
+[18]Vries Advies
+[14]info(at)vriesadvies.nl",
+        "name: Jan de Vries
+org: Vries Advies
+title: Directeur
+email: info@vriesadvies.nl
+country: NL",
+    ),
+    // Honorific, department line, municipality, PO box beside the postcode.
+    (
+        "[24]drs. Annelies de Graaf
+[16]Senior beleidsmedewerker
+[16]Afdeling Maatschappelijke Ontwikkeling
+[20]Gemeente Utrecht
+[14]Postbus 16200, 3500 CE Utrecht
+[14]a.degraaf@utrecht.nl",
+        "name: drs. Annelies de Graaf
+org: Gemeente Utrecht
+title: Senior beleidsmedewerker
+dept: Afdeling Maatschappelijke Ontwikkeling
+email: a.degraaf@utrecht.nl
+addr: Postbus 16200 / 3500 CE / Utrecht / NL
+country: NL",
+    ),
+    // Two numbers in one run without labels.
+    (
+        "[26]Kees Jansen
+[14]030 1234567 06 12345678",
+        "name: Kees Jansen
+work: +31301234567
+mobile: +31612345678
+country: NL",
+    ),
+    // A US card.
+    (
+        "[28]Michael Johnson
+[16]Vice President of Sales
+[20]Northwind Traders Inc.
+[14]1200 Market Street
+[14]San Francisco, CA 94103
+[14]USA
+[14]+1 (415) 555-2671
+[14]mjohnson@northwind.com",
+        "name: Michael Johnson
+org: Northwind Traders Inc.
+title: Vice President of Sales
+email: mjohnson@northwind.com
+work: +14155552671
+addr: 1200 Market Street / 94103 / San Francisco / CA / US
+country: US",
+    ),
+    // OCR put a capital O in the number and spaces in the address.
+    (
+        "[30]Noor Visser
+[16]Teamleider Wijkteam
+[14]O6 - 2345 6789
+[14]noor.visser @ wijkteamoost.nl",
+        "name: Noor Visser
+title: Teamleider Wijkteam
+email: noor.visser@wijkteamoost.nl
+mobile: +31623456789
+country: NL",
+    ),
+    // Initials, a title after the name, the organisation only through the domain.
+    (
+        "[28]J.P. Hoekstra MSc
+[16]Consultant
+[22]Brightwave
+[14]jp.hoekstra@brightwave.nl
+[14]+31 6 2345 6789",
+        "name: J.P. Hoekstra MSc
+org: Brightwave
+title: Consultant
+email: jp.hoekstra@brightwave.nl
+mobile: +31623456789
+country: NL",
+    ),
+    // Nothing but a slogan and a phone: no name, no organisation is guessed.
+    (
+        "[14]samen sterk in de wijk
+[14]bel ons: 030 1234567",
+        "work: +31301234567
+country: NL",
+    ),
+];
+
+#[test]
+fn cards() {
+    // Every case is checked before failing, so that one run shows every difference.
+    let mut failed = Vec::new();
+    for (text, want) in CASES {
+        let got = summary(&extract(&words_from_text(text), "NL"));
+        if got != *want {
+            failed.push(format!("case:\n{text}\n--- want\n{want}\n--- got\n{got}\n"));
+        }
+    }
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
+#[test]
+fn every_field_has_a_confidence_in_range() {
+    for (text, _) in CASES {
+        let card = extract(&words_from_text(text), "NL");
+        let mut confs: Vec<f32> = [
+            &card.name,
+            &card.organisation,
+            &card.title,
+            &card.department,
+        ]
+        .iter()
+        .filter_map(|f| f.as_ref().map(|f| f.confidence))
+        .collect();
+        confs.extend(card.emails.iter().map(|f| f.confidence));
+        confs.extend(card.phones.iter().map(|f| f.confidence));
+        confs.extend(card.websites.iter().map(|f| f.confidence));
+        confs.extend(card.socials.iter().map(|f| f.confidence));
+        confs.extend(card.addresses.iter().map(|f| f.confidence));
+        for c in confs {
+            assert!(
+                (MIN_CONFIDENCE..=1.0).contains(&c),
+                "confidence {c} in case:\n{text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn doubtful_ocr_leaves_fields_empty() {
+    let mut words = words_from_text("[30]Jan de Vries\n[16]Coördinator\n[20]Stichting Buurtwerk");
+    for w in &mut words {
+        w.conf = 20.0;
+    }
+    let card = extract(&words, "NL");
+    assert_eq!(card.name, None, "a name read at 20 % is not a name");
+    let strong = extract(&words_from_text("[30]Jan de Vries\n[16]Coördinator"), "NL");
+    let weak_ocr = {
+        let mut w = words_from_text("[30]Jan de Vries\n[16]Coördinator");
+        for x in &mut w {
+            x.conf = 60.0;
+        }
+        extract(&w, "NL")
+    };
+    let (Some(a), Some(b)) = (strong.name, weak_ocr.name) else {
+        panic!("both cards have a name");
+    };
+    assert!(a.confidence > b.confidence, "{a:?} vs {b:?}");
+}
+
+#[test]
+fn the_default_country_decides_without_evidence() {
+    let card = extract(&words_from_text("[26]Kees Jansen\n[14]0470 12 34 56"), "BE");
+    assert_eq!(card.country, "BE");
+    assert_eq!(
+        card.phones.first().map(|p| p.value.as_str()),
+        Some("+32470123456")
+    );
+}
+
+const EMAILS: &[(&str, Option<&str>)] = &[
+    ("jan@voorbeeld.nl", Some("jan@voorbeeld.nl")),
+    (
+        "Jan.de.Vries@Voorbeeld.NL",
+        Some("jan.de.vries@voorbeeld.nl"),
+    ),
+    ("jan@voorbeeld,nl", Some("jan@voorbeeld.nl")),
+    ("jan@v0orbeeld.n1", Some("jan@voorbeeld.nl")),
+    ("jan©voorbeeld.com", Some("jan@voorbeeld.com")),
+    ("jan@voorbeeld.corn", Some("jan@voorbeeld.com")),
+    ("e:jan@voorbeeld.nl.", Some("jan@voorbeeld.nl")),
+    ("jan(at)voorbeeld.nl", Some("jan@voorbeeld.nl")),
+    ("jan@voorbeeld", None),
+    ("@voorbeeld.nl", None),
+    ("jan@", None),
+];
+
+#[test]
+fn email_repairs() {
+    for (input, want) in EMAILS {
+        assert_eq!(repair_email(input).as_deref(), *want, "case {input}");
+    }
+}
+
+const URLS: &[(&str, Option<&str>)] = &[
+    ("www.voorbeeld.nl", Some("www.voorbeeld.nl")),
+    ("WWW.Voorbeeld.NL/", Some("www.voorbeeld.nl")),
+    (
+        "https://voorbeeld.nl/contact",
+        Some("https://voorbeeld.nl/contact"),
+    ),
+    ("http//www.voorbeeld.nl", Some("http://www.voorbeeld.nl")),
+    ("wvvw.voorbeeld.nl", Some("www.voorbeeld.nl")),
+    ("www,voorbeeld.nl", Some("www.voorbeeld.nl")),
+    ("voorbeeld.nl", Some("voorbeeld.nl")),
+    ("B.V.", None),
+    ("dr.ir.", None),
+    ("jan.devries", None),
+];
+
+#[test]
+fn url_repairs() {
+    for (input, want) in URLS {
+        assert_eq!(
+            repair_url(input).map(|(u, _)| u).as_deref(),
+            *want,
+            "case {input}"
+        );
+    }
+}
+
+const NAMES: &[(&str, bool)] = &[
+    ("Jan van der Berg", true),
+    ("JAN VAN DER BERG", true),
+    ("Gert-Jan 't Hart", true),
+    ("J.P. Balkenende", true),
+    ("dr. Anna Jansen MSc", true),
+    ("Fatima El Amrani", true),
+    ("De Brug", false),
+    ("Utrecht", false),
+    ("samen sterk in de wijk", false),
+    ("Oudegracht 123", false),
+    ("Jan", false),
+];
+
+#[test]
+fn name_shapes() {
+    for (input, want) in NAMES {
+        assert_eq!(is_name_like(input), *want, "case {input}");
+    }
+}
+
+#[test]
+fn garbage_never_panics() {
+    let inputs = [
+        "",
+        "@",
+        "@@@ ... ,,, |||",
+        "+",
+        "+31",
+        "(0)",
+        "T:",
+        "[9999]x",
+        "[",
+        "[]",
+        "www.",
+        "KvK",
+        "Postbus",
+        "1234 AB",
+        "ééé@ü.ö",
+        "\u{200b}\u{feff}",
+    ];
+    for text in inputs {
+        let _ = extract(&words_from_text(text), "NL");
+        let _ = extract(&words_from_text(text), "XX");
+    }
+}

@@ -1,0 +1,875 @@
+//! Image preparation: bytes in, one clean grey image per business card out.
+//!
+//! In: the bytes of an image file (JPEG, PNG, TIFF, WebP; a PDF whose pages are embedded
+//! JPEGs, as scanners write them). Out: [`Page`]s, each with the cards found on it as 8-bit
+//! grey images at about 300 dpi (the long side of a card ≈ 1100 pixels), straightened (the
+//! perspective of a photo corrected from the card's corners, small skew from the text lines)
+//! and with uneven light flattened. Several cards on one flatbed scan give several images, in
+//! reading order.
+//!
+//! Hostile input is refused before it costs memory: the dimensions are read from the header
+//! and checked against [`MAX_PIXELS`] before anything is decoded, and the decoder runs with
+//! allocation limits, so a 30 000 × 30 000 PNG or a decompression bomb gives a
+//! [`PrepareError`], never an out-of-memory abort.
+//!
+//! What it does not do: no OCR, so the quarter-turn orientation (0/90/180/270) is left to the
+//! engine's orientation detection (`ocr`), and no reading of HEIC (Debian's libheif is too old
+//! for `libheif-rs`; see the closing note in `BENCH-SCAN.md`).
+
+use image::{DynamicImage, GrayImage, ImageReader, Luma};
+use imageproc::geometric_transformations::Projection;
+use std::io::Cursor;
+
+/// Images with more pixels are refused: 50 megapixels is twice what phones write by default.
+pub const MAX_PIXELS: u64 = 50_000_000;
+/// Neither side may exceed this.
+pub const MAX_SIDE: u32 = 20_000;
+/// What the decoder may allocate for one image.
+pub const MAX_ALLOC: u64 = 400 << 20;
+/// The long side of a prepared card: 85 mm at about 330 dpi.
+pub const CARD_LONG_SIDE: u32 = 1100;
+/// A whole image that holds no separable card is scaled down to this long side at most.
+const WHOLE_LONG_SIDE: u32 = 2400;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PrepareError {
+    #[error("empty file")]
+    Empty,
+    #[error("image has no pixels ({width} × {height})")]
+    ZeroSize { width: u32, height: u32 },
+    #[error(
+        "image of {width} × {height} pixels is over the limit of {} megapixels (a decompression bomb or an oversized scan); skipped",
+        MAX_PIXELS / 1_000_000
+    )]
+    TooLarge { width: u32, height: u32 },
+    #[error("not a readable image: {0}")]
+    Decode(String),
+    #[error("{0}")]
+    Unsupported(String),
+}
+
+/// One page of an input file with the cards found on it.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub cards: Vec<Prepared>,
+}
+
+/// One card, ready for OCR.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// Grey, straightened, light flattened; about 300 dpi.
+    pub image: GrayImage,
+    /// Whether the card was cut out of a larger picture (false: the whole picture is used).
+    pub cropped: bool,
+    /// The small skew that was corrected, in degrees.
+    pub skew: f32,
+}
+
+/// Decode `bytes` and prepare every card on every page.
+pub fn pages(bytes: &[u8]) -> Result<Vec<Page>, PrepareError> {
+    decode_pages(bytes).map(|images| {
+        images
+            .into_iter()
+            .map(|image| Page {
+                cards: cards(&image),
+            })
+            .collect()
+    })
+}
+
+/// Decode `bytes` into page images, refusing what is too large before decoding it.
+pub fn decode_pages(bytes: &[u8]) -> Result<Vec<DynamicImage>, PrepareError> {
+    if bytes.is_empty() {
+        return Err(PrepareError::Empty);
+    }
+    if bytes.starts_with(b"%PDF-") {
+        let jpegs = pdf_jpegs(bytes);
+        if jpegs.is_empty() {
+            return Err(PrepareError::Unsupported(
+                "PDF without embedded JPEG pages is not read (scan to JPEG, or export the pages as images)".to_string(),
+            ));
+        }
+        return jpegs.into_iter().map(decode).collect();
+    }
+    if bytes.len() >= 12
+        && &bytes[4..8] == b"ftyp"
+        && matches!(
+            &bytes[8..12],
+            b"heic" | b"heix" | b"mif1" | b"msf1" | b"heim" | b"heis"
+        )
+    {
+        return Err(PrepareError::Unsupported(
+            "HEIC photos are not read yet (export them as JPEG)".to_string(),
+        ));
+    }
+    decode(bytes).map(|img| vec![img])
+}
+
+/// Decode one raster image with limits.
+pub fn decode(bytes: &[u8]) -> Result<DynamicImage, PrepareError> {
+    let limits = || {
+        let mut l = image::Limits::default();
+        l.max_image_width = Some(MAX_SIDE);
+        l.max_image_height = Some(MAX_SIDE);
+        l.max_alloc = Some(MAX_ALLOC);
+        l
+    };
+    let reader = || -> Result<ImageReader<Cursor<&[u8]>>, PrepareError> {
+        let r = ImageReader::new(Cursor::new(bytes))
+            .with_guessed_format()
+            .map_err(|e| PrepareError::Decode(e.to_string()))?;
+        if r.format().is_none() {
+            return Err(PrepareError::Decode("unknown image format".to_string()));
+        }
+        Ok(r)
+    };
+    // The header first: refuse by size before any pixel buffer exists.
+    let mut probe = reader()?;
+    probe.no_limits();
+    let (width, height) = probe
+        .into_dimensions()
+        .map_err(|e| PrepareError::Decode(e.to_string()))?;
+    if width == 0 || height == 0 {
+        return Err(PrepareError::ZeroSize { width, height });
+    }
+    if u64::from(width) * u64::from(height) > MAX_PIXELS || width > MAX_SIDE || height > MAX_SIDE {
+        return Err(PrepareError::TooLarge { width, height });
+    }
+    let mut r = reader()?;
+    r.limits(limits());
+    r.decode().map_err(|e| match e {
+        image::ImageError::Limits(_) => PrepareError::TooLarge { width, height },
+        e => PrepareError::Decode(e.to_string()),
+    })
+}
+
+/// The JPEG streams embedded in a PDF (`/Filter /DCTDecode`), in file order. Scanners write one
+/// per page; this finds them without a PDF parser by their stream markers.
+fn pdf_jpegs(bytes: &[u8]) -> Vec<&[u8]> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while let Some(found) = find(&bytes[pos..], b"stream") {
+        let mut start = pos + found + b"stream".len();
+        if bytes.get(start) == Some(&b'\r') {
+            start += 1;
+        }
+        if bytes.get(start) == Some(&b'\n') {
+            start += 1;
+        }
+        let Some(len) = find(&bytes[start..], b"endstream") else {
+            break;
+        };
+        let data = &bytes[start..start + len];
+        if data.starts_with(b"\xFF\xD8\xFF") {
+            out.push(data);
+        }
+        pos = start + len + b"endstream".len();
+    }
+    out
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Finding cards
+
+type Quad = [(f32, f32); 4];
+
+/// Cut every card out of `image`, or use the whole image when no card stands out from its
+/// background (a scan cropped to the card, a card on a white scanner lid).
+pub fn cards(image: &DynamicImage) -> Vec<Prepared> {
+    let quads = find_cards(image);
+    let gray = image.to_luma8();
+    if quads.is_empty() {
+        let gray = shrink(gray, WHOLE_LONG_SIDE);
+        let gray = if median(&gray) < 110 {
+            invert(gray)
+        } else {
+            gray
+        };
+        let skew = skew_angle(&gray);
+        let gray = if skew.abs() >= 0.3 {
+            let (w, h) = gray.dimensions();
+            warp_gray(&gray, &rotation(w, h, skew), w, h)
+        } else {
+            gray
+        };
+        return vec![Prepared {
+            image: normalise(&gray),
+            cropped: false,
+            skew,
+        }];
+    }
+    quads
+        .iter()
+        .map(|q| {
+            let (to_source, w, h) = rectification(q);
+            let card = warp_gray(&gray, &to_source, w, h);
+            let card = if median(&card) < 110 {
+                invert(card)
+            } else {
+                card
+            };
+            // The corners leave a little skew where the card's edge was blurred or shadowed;
+            // below a degree tesseract copes, above it the card is cut again, turned.
+            let skew = skew_angle(&card);
+            let card = if skew.abs() >= 0.8 {
+                let again = warp_gray(&gray, &(to_source * rotation(w, h, skew)), w, h);
+                if median(&again) < 110 {
+                    invert(again)
+                } else {
+                    again
+                }
+            } else {
+                card
+            };
+            Prepared {
+                image: normalise(&card),
+                cropped: true,
+                skew,
+            }
+        })
+        .collect()
+}
+
+/// Output → source mapping that turns an image of `w` × `h` about its centre so that lines
+/// falling to the right by `skew` degrees come out level.
+fn rotation(w: u32, h: u32, skew: f32) -> Projection {
+    let (cx, cy) = (w as f32 / 2.0, h as f32 / 2.0);
+    Projection::translate(cx, cy)
+        * Projection::rotate(skew.to_radians())
+        * Projection::translate(-cx, -cy)
+}
+
+/// Resample `src` into a `w` × `h` image: each output pixel takes the bilinear value at its
+/// pre-image under `to_source`; outside the source is white. (imageproc's `warp` does the
+/// same through generic pixel access, several times slower on this hot path.)
+pub fn warp_gray(src: &GrayImage, to_source: &Projection, w: u32, h: u32) -> GrayImage {
+    let (sw, sh) = (src.width() as i64, src.height() as i64);
+    let data = src.as_raw();
+    let mut out = vec![255u8; w as usize * h as usize];
+    for (y, row) in out.chunks_mut(w.max(1) as usize).enumerate() {
+        for (x, px) in row.iter_mut().enumerate() {
+            let (fx, fy) = *to_source * (x as f32, y as f32);
+            if !(fx >= 0.0 && fy >= 0.0 && fx < (sw - 1) as f32 && fy < (sh - 1) as f32) {
+                continue;
+            }
+            let (x0, y0) = (fx as i64, fy as i64);
+            let (ax, ay) = (fx - x0 as f32, fy - y0 as f32);
+            let i = (y0 * sw + x0) as usize;
+            let (a, b) = (f32::from(data[i]), f32::from(data[i + 1]));
+            let (c, d) = (
+                f32::from(data[i + sw as usize]),
+                f32::from(data[i + sw as usize + 1]),
+            );
+            let top = a + (b - a) * ax;
+            let bottom = c + (d - c) * ax;
+            *px = (top + (bottom - top) * ay + 0.5) as u8;
+        }
+    }
+    GrayImage::from_raw(w, h, out).expect("the buffer has w × h bytes")
+}
+
+fn shrink(gray: GrayImage, long: u32) -> GrayImage {
+    let (w, h) = gray.dimensions();
+    if w.max(h) <= long {
+        return gray;
+    }
+    let k = long as f32 / w.max(h) as f32;
+    image::imageops::resize(
+        &gray,
+        ((w as f32 * k) as u32).max(1),
+        ((h as f32 * k) as u32).max(1),
+        image::imageops::FilterType::Triangle,
+    )
+}
+
+/// The long side of the copy in which cards are looked for.
+const THUMB: u32 = 400;
+
+/// Card corners in full-resolution coordinates, in reading order; empty when the picture is
+/// the card.
+pub fn find_cards(image: &DynamicImage) -> Vec<Quad> {
+    let thumb = image.thumbnail(THUMB, THUMB).to_rgb8();
+    let (tw, th) = thumb.dimensions();
+    if tw < 32 || th < 32 {
+        return Vec::new();
+    }
+    let mask = foreground(&thumb);
+    let radius = (tw.min(th) / 100).clamp(2, 6) as u8;
+    let mask =
+        imageproc::morphology::close(&mask, imageproc::distance_transform::Norm::LInf, radius);
+    let mask = imageproc::morphology::open(&mask, imageproc::distance_transform::Norm::LInf, 2);
+    let labels = imageproc::region_labelling::connected_components(
+        &mask,
+        imageproc::region_labelling::Connectivity::Eight,
+        Luma([0u8]),
+    );
+    #[derive(Clone, Copy)]
+    struct Stats {
+        area: u32,
+        tl: (f32, f32, f32),
+        tr: (f32, f32, f32),
+        br: (f32, f32, f32),
+        bl: (f32, f32, f32),
+        min_x: u32,
+        min_y: u32,
+        max_x: u32,
+        max_y: u32,
+    }
+    let mut stats: std::collections::BTreeMap<u32, Stats> = Default::default();
+    for (x, y, l) in labels.enumerate_pixels() {
+        let l = l[0];
+        if l == 0 {
+            continue;
+        }
+        let (fx, fy) = (x as f32, y as f32);
+        let s = stats.entry(l).or_insert(Stats {
+            area: 0,
+            tl: (f32::MAX, fx, fy),
+            tr: (f32::MIN, fx, fy),
+            br: (f32::MIN, fx, fy),
+            bl: (f32::MAX, fx, fy),
+            min_x: x,
+            min_y: y,
+            max_x: x,
+            max_y: y,
+        });
+        s.area += 1;
+        if fx + fy < s.tl.0 {
+            s.tl = (fx + fy, fx, fy);
+        }
+        if fx - fy > s.tr.0 {
+            s.tr = (fx - fy, fx, fy);
+        }
+        if fx + fy > s.br.0 {
+            s.br = (fx + fy, fx, fy);
+        }
+        if fx - fy < s.bl.0 {
+            s.bl = (fx - fy, fx, fy);
+        }
+        s.min_x = s.min_x.min(x);
+        s.min_y = s.min_y.min(y);
+        s.max_x = s.max_x.max(x);
+        s.max_y = s.max_y.max(y);
+    }
+    let total = (tw * th) as f32;
+    let mut quads: Vec<Quad> = Vec::new();
+    for s in stats.values() {
+        let area = s.area as f32;
+        if area < 0.015 * total || area > 0.92 * total {
+            continue;
+        }
+        let touches = [
+            s.min_x == 0,
+            s.min_y == 0,
+            s.max_x + 1 >= tw,
+            s.max_y + 1 >= th,
+        ]
+        .iter()
+        .filter(|t| **t)
+        .count();
+        if touches >= 2 {
+            continue;
+        }
+        let q: Quad = [
+            (s.tl.1, s.tl.2),
+            (s.tr.1, s.tr.2),
+            (s.br.1, s.br.2),
+            (s.bl.1, s.bl.2),
+        ];
+        let qa = quad_area(&q);
+        if qa <= 0.0 || area / qa < 0.8 || area / qa > 1.25 {
+            continue;
+        }
+        let (horizontal, vertical) = sides(&q);
+        let (long, short) = (horizontal.max(vertical), horizontal.min(vertical));
+        if short < 16.0 || !(1.2..=2.2).contains(&(long / short)) {
+            continue;
+        }
+        quads.push(q);
+    }
+    // Reading order: rows by the centre's height, then left to right.
+    let centre = |q: &Quad| {
+        (
+            q.iter().map(|p| p.0).sum::<f32>() / 4.0,
+            q.iter().map(|p| p.1).sum::<f32>() / 4.0,
+        )
+    };
+    quads.sort_by(|a, b| centre(a).1.total_cmp(&centre(b).1));
+    let mut rows: Vec<Vec<Quad>> = Vec::new();
+    for q in quads {
+        let (_, cy) = centre(&q);
+        let (_, v) = sides(&q);
+        match rows.last_mut() {
+            Some(row)
+                if row
+                    .first()
+                    .is_some_and(|r| (centre(r).1 - cy).abs() < v / 2.0) =>
+            {
+                row.push(q)
+            }
+            _ => rows.push(vec![q]),
+        }
+    }
+    let sx = image.width() as f32 / tw as f32;
+    let sy = image.height() as f32 / th as f32;
+    rows.into_iter()
+        .flat_map(|mut row| {
+            row.sort_by(|a, b| centre(a).0.total_cmp(&centre(b).0));
+            row
+        })
+        .map(|q| q.map(|(x, y)| ((x + 0.5) * sx, (y + 0.5) * sy)))
+        .collect()
+}
+
+/// Pixels that differ from the background, modelled as a plane fitted per channel to a
+/// strip along the picture's border (a table, a scanner lid, with its light gradient).
+fn foreground(img: &image::RgbImage) -> GrayImage {
+    let (w, h) = img.dimensions();
+    let strip = (w.min(h) / 30).max(3);
+    let mut samples: Vec<(f32, f32, [f32; 3])> = Vec::new();
+    for (x, y, p) in img.enumerate_pixels() {
+        if x < strip || y < strip || x >= w - strip || y >= h - strip {
+            samples.push((x as f32, y as f32, [p[0] as f32, p[1] as f32, p[2] as f32]));
+        }
+    }
+    let planes: Vec<[f32; 3]> = (0..3).map(|c| fit_plane(&samples, c)).collect();
+    let bg = |x: f32, y: f32, c: usize| planes[c][0] + planes[c][1] * x + planes[c][2] * y;
+    let dist = |x: f32, y: f32, p: [f32; 3]| {
+        (0..3)
+            .map(|c| (p[c] - bg(x, y, c)).powi(2))
+            .sum::<f32>()
+            .sqrt()
+    };
+    let mut border: Vec<f32> = samples.iter().map(|(x, y, p)| dist(*x, *y, *p)).collect();
+    border.sort_by(f32::total_cmp);
+    let typical = border.get(border.len() / 2).copied().unwrap_or(0.0);
+    let threshold = (typical * 3.0 + 25.0).clamp(40.0, 100.0);
+    GrayImage::from_fn(w, h, |x, y| {
+        let p = img.get_pixel(x, y);
+        let d = dist(x as f32, y as f32, [p[0] as f32, p[1] as f32, p[2] as f32]);
+        Luma([if d > threshold { 255 } else { 0 }])
+    })
+}
+
+/// Least-squares plane `v = a + b·x + c·y` through the samples of one channel.
+fn fit_plane(samples: &[(f32, f32, [f32; 3])], c: usize) -> [f32; 3] {
+    let n = samples.len() as f64;
+    if n < 3.0 {
+        return [255.0, 0.0, 0.0];
+    }
+    let (mut sx, mut sy, mut sxx, mut syy, mut sxy, mut sv, mut sxv, mut syv) =
+        (0f64, 0f64, 0f64, 0f64, 0f64, 0f64, 0f64, 0f64);
+    for (x, y, p) in samples {
+        let (x, y, v) = (*x as f64, *y as f64, p[c] as f64);
+        sx += x;
+        sy += y;
+        sxx += x * x;
+        syy += y * y;
+        sxy += x * y;
+        sv += v;
+        sxv += x * v;
+        syv += y * v;
+    }
+    // Normal equations, solved by Cramer's rule.
+    let m = [[n, sx, sy], [sx, sxx, sxy], [sy, sxy, syy]];
+    let r = [sv, sxv, syv];
+    let det = |m: [[f64; 3]; 3]| {
+        m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1])
+            - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0])
+            + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0])
+    };
+    let d = det(m);
+    if d.abs() < 1e-9 {
+        return [(sv / n) as f32, 0.0, 0.0];
+    }
+    let mut out = [0f32; 3];
+    for (k, o) in out.iter_mut().enumerate() {
+        let mut mk = m;
+        for row in 0..3 {
+            mk[row][k] = r[row];
+        }
+        *o = (det(mk) / d) as f32;
+    }
+    out
+}
+
+fn quad_area(q: &Quad) -> f32 {
+    let mut a = 0.0;
+    for i in 0..4 {
+        let (x1, y1) = q[i];
+        let (x2, y2) = q[(i + 1) % 4];
+        a += x1 * y2 - x2 * y1;
+    }
+    (a / 2.0).abs()
+}
+
+fn dist(a: (f32, f32), b: (f32, f32)) -> f32 {
+    ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt()
+}
+
+/// Mean horizontal and vertical side lengths of a quad (clockwise from top-left).
+fn sides(q: &Quad) -> (f32, f32) {
+    (
+        (dist(q[0], q[1]) + dist(q[3], q[2])) / 2.0,
+        (dist(q[0], q[3]) + dist(q[1], q[2])) / 2.0,
+    )
+}
+
+/// The output → source mapping that cuts the quad out of the picture as an upright rectangle
+/// whose long side is [`CARD_LONG_SIDE`] (undoing the perspective), and that rectangle's size.
+/// The quad is pulled in a little so that the card's edge and the table do not become a line
+/// of `|` in the OCR.
+fn rectification(q: &Quad) -> (Projection, u32, u32) {
+    let (cx, cy) = (
+        q.iter().map(|p| p.0).sum::<f32>() / 4.0,
+        q.iter().map(|p| p.1).sum::<f32>() / 4.0,
+    );
+    let q: Quad = q.map(|(x, y)| (cx + (x - cx) * 0.985, cy + (y - cy) * 0.985));
+    let (horizontal, vertical) = sides(&q);
+    let k = CARD_LONG_SIDE as f32 / horizontal.max(vertical).max(1.0);
+    let (w, h) = (
+        ((horizontal * k) as u32).clamp(16, 4 * CARD_LONG_SIDE),
+        ((vertical * k) as u32).clamp(16, 4 * CARD_LONG_SIDE),
+    );
+    let target = [
+        (0.0, 0.0),
+        (w as f32, 0.0),
+        (w as f32, h as f32),
+        (0.0, h as f32),
+    ];
+    let to_source = Projection::from_control_points(target, q)
+        .unwrap_or_else(|| Projection::translate(q[0].0, q[0].1));
+    (to_source, w, h)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Skew, light
+
+fn median(gray: &GrayImage) -> u8 {
+    let mut hist = [0u64; 256];
+    for p in gray.pixels() {
+        hist[p[0] as usize] += 1;
+    }
+    let half = (gray.width() as u64 * gray.height() as u64) / 2;
+    let mut seen = 0;
+    for (v, n) in hist.iter().enumerate() {
+        seen += n;
+        if seen > half {
+            return v as u8;
+        }
+    }
+    255
+}
+
+fn invert(mut gray: GrayImage) -> GrayImage {
+    for p in gray.pixels_mut() {
+        p[0] = 255 - p[0];
+    }
+    gray
+}
+
+/// The skew of the text lines in degrees (positive: lines fall to the right), found as the
+/// angle whose projection of dark pixels is most peaked; within ±6° of level or of upright.
+pub fn skew_angle(gray: &GrayImage) -> f32 {
+    let mut small = half(gray);
+    while small.width() > 800 {
+        small = half(&small);
+    }
+    let level = imageproc::contrast::otsu_level(&small);
+    let mut dark: Vec<(f32, f32)> = small
+        .enumerate_pixels()
+        .filter(|(_, _, p)| p[0] < level)
+        .map(|(x, y, _)| (x as f32, y as f32))
+        .collect();
+    let total = (small.width() * small.height()) as usize;
+    if dark.len() < 200 || dark.len() > total / 2 {
+        return 0.0;
+    }
+    // Every n-th dark pixel is plenty for a histogram of line positions.
+    let step = (dark.len() / 20_000).max(1);
+    if step > 1 {
+        dark = dark.into_iter().step_by(step).collect();
+    }
+    let height = small.height() as f32;
+    let width = small.width() as f32;
+    let score = |deg: f32| -> f64 {
+        let (s, c) = deg.to_radians().sin_cos();
+        let offset = width * s.abs() + height * c.abs() + 2.0;
+        let bins = (2.0 * offset) as usize + 2;
+        let mut hist = vec![0u32; bins];
+        for (x, y) in &dark {
+            let r = y * c - x * s + offset;
+            if r >= 0.0 {
+                if let Some(b) = hist.get_mut(r as usize) {
+                    *b += 1;
+                }
+            }
+        }
+        hist.iter().map(|&v| (v as f64) * (v as f64)).sum()
+    };
+    // Lines run across (a card the right way up or upside down) or, on a card turned a
+    // quarter, down the image; the small skew is measured from whichever it is, and the
+    // quarter turn is left to the OCR engine's orientation detection.
+    let mut best = (0.0f32, f64::MIN);
+    for base in [0.0f32, 90.0] {
+        for step in -12..=12 {
+            let deg = base + step as f32 * 0.5;
+            let s = score(deg);
+            if s > best.1 {
+                best = (deg, s);
+            }
+        }
+    }
+    let coarse = best.0;
+    for step in -4..=4 {
+        let deg = coarse + step as f32 * 0.1;
+        let s = score(deg);
+        if s > best.1 {
+            best = (deg, s);
+        }
+    }
+    let skew = if coarse >= 45.0 {
+        best.0 - 90.0
+    } else {
+        best.0
+    };
+    // At the edge of the search the peak is no peak: leave the image as it is.
+    if skew.abs() > 6.0 {
+        0.0
+    } else {
+        (skew * 10.0).round() / 10.0
+    }
+}
+
+/// Make one global threshold fit the whole card, in one pass over the pixels:
+///
+/// - light-on-dark areas (a coloured band with white letters, a dark logo block), found where
+///   the card blurred well beyond the size of letters is darker than mid-grey, are inverted
+///   into dark-on-light;
+/// - uneven light is divided out: the background is the brightest pixel of each 8 × 8 block,
+///   spread over the neighbouring blocks (so that no letter is darker than its estimate) and
+///   smoothed, and every pixel is divided by it, so that paper is white everywhere.
+///
+/// Block-wise rather than resizing and dilating the whole image: this runs on every card, and
+/// OCR should dominate the time (BENCH-SCAN.md).
+pub fn normalise(gray: &GrayImage) -> GrayImage {
+    let (w, h) = gray.dimensions();
+    let (bw, bh) = (w.div_ceil(BLOCK), h.div_ceil(BLOCK));
+    let mut max = GrayImage::new(bw, bh);
+    let mut min = GrayImage::from_pixel(bw, bh, Luma([255]));
+    let mut sum = vec![0u32; (bw * bh) as usize];
+    let mut count = vec![0u32; (bw * bh) as usize];
+    for (x, y, p) in gray.enumerate_pixels() {
+        let (bx, by) = (x / BLOCK, y / BLOCK);
+        let hi = max.get_pixel_mut(bx, by);
+        hi[0] = hi[0].max(p[0]);
+        let lo = min.get_pixel_mut(bx, by);
+        lo[0] = lo[0].min(p[0]);
+        let i = (by * bw + bx) as usize;
+        sum[i] += u32::from(p[0]);
+        count[i] += 1;
+    }
+    let mean = GrayImage::from_fn(bw, bh, |x, y| {
+        let i = (y * bw + x) as usize;
+        Luma([(sum[i] / count[i].max(1)) as u8])
+    });
+    let dark = imageproc::filter::gaussian_blur_f32(&mean, 3.0);
+    let is_dark = |bx: u32, by: u32| dark.get_pixel(bx, by)[0] < DARK_AREA;
+    let paper = GrayImage::from_fn(bw, bh, |x, y| {
+        if is_dark(x, y) {
+            Luma([255 - min.get_pixel(x, y)[0]])
+        } else {
+            *max.get_pixel(x, y)
+        }
+    });
+    let spread =
+        imageproc::morphology::grayscale_dilate(&paper, &imageproc::morphology::Mask::square(2));
+    let bg = imageproc::filter::gaussian_blur_f32(&spread, 1.5);
+    let mut out = GrayImage::new(w, h);
+    for (x, y, p) in out.enumerate_pixels_mut() {
+        let (bx, by) = (x / BLOCK, y / BLOCK);
+        let v = gray.get_pixel(x, y)[0];
+        let v = u32::from(if is_dark(bx, by) { 255 - v } else { v });
+        let b = u32::from(bg.get_pixel(bx, by)[0]).max(40);
+        p[0] = (v * 255 / b).min(255) as u8;
+    }
+    out
+}
+
+/// Blurred brightness below which an area is light-on-dark.
+const DARK_AREA: u8 = 140;
+
+const BLOCK: u32 = 8;
+
+/// Half the size, each pixel the mean of a 2 × 2 block.
+fn half(gray: &GrayImage) -> GrayImage {
+    let (w, h) = ((gray.width() / 2).max(1), (gray.height() / 2).max(1));
+    GrayImage::from_fn(w, h, |x, y| {
+        let (sx, sy) = (2 * x, 2 * y);
+        let px = |dx: u32, dy: u32| {
+            u32::from(
+                gray.get_pixel(
+                    (sx + dx).min(gray.width() - 1),
+                    (sy + dy).min(gray.height() - 1),
+                )[0],
+            )
+        };
+        Luma([((px(0, 0) + px(1, 0) + px(0, 1) + px(1, 1)) / 4) as u8])
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_what_it_cannot_read() {
+        let png_header = |w: u32, h: u32| {
+            // A PNG signature, an IHDR chunk claiming w × h grey pixels, and one IDAT chunk
+            // with a few bytes of deflate data: the shape of a decompression bomb's head.
+            let mut b = b"\x89PNG\r\n\x1a\n".to_vec();
+            let mut chunk = |kind: &[u8], data: &[u8]| {
+                b.extend_from_slice(&(data.len() as u32).to_be_bytes());
+                let start = b.len();
+                b.extend_from_slice(kind);
+                b.extend_from_slice(data);
+                let crc = crc32(&b[start..]);
+                b.extend_from_slice(&crc.to_be_bytes());
+            };
+            let mut ihdr = w.to_be_bytes().to_vec();
+            ihdr.extend_from_slice(&h.to_be_bytes());
+            ihdr.extend_from_slice(&[8, 0, 0, 0, 0]);
+            chunk(b"IHDR", &ihdr);
+            chunk(b"IDAT", &[0x78, 0x9c, 0x63, 0x60, 0x00, 0x00]);
+            b
+        };
+        let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+            ("empty", Vec::new(), "empty file"),
+            (
+                "text",
+                b"hello, not an image".to_vec(),
+                "not a readable image",
+            ),
+            ("huge", png_header(30_000, 30_000), "over the limit"),
+            ("zero", png_header(0, 10), "image"),
+            ("truncated", png_header(100, 100), "not a readable image"),
+            ("heic", b"\0\0\0\x18ftypheic\0\0\0\0".to_vec(), "HEIC"),
+            ("pdf", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n".to_vec(), "PDF"),
+        ];
+        for (name, bytes, want) in cases {
+            let err = decode_pages(&bytes).map(|p| p.len()).expect_err(name);
+            assert!(err.to_string().contains(want), "case {name}: {err}");
+        }
+    }
+
+    /// CRC-32 as PNG uses it, so that the test PNG's header chunk is valid.
+    fn crc32(data: &[u8]) -> u32 {
+        let mut crc = 0xFFFF_FFFFu32;
+        for &b in data {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 != 0 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+
+    #[test]
+    fn finds_a_light_card_on_a_dark_table() {
+        let mut img = image::RgbImage::from_pixel(800, 600, image::Rgb([90, 60, 40]));
+        for y in 150..450 {
+            for x in 170..630 {
+                img.put_pixel(x, y, image::Rgb([250, 250, 245]));
+            }
+        }
+        let quads = find_cards(&DynamicImage::ImageRgb8(img));
+        assert_eq!(quads.len(), 1, "{quads:?}");
+        let (h, v) = sides(&quads[0]);
+        assert!(
+            (h - 460.0).abs() < 12.0 && (v - 300.0).abs() < 12.0,
+            "{h} × {v}"
+        );
+    }
+
+    #[test]
+    fn two_cards_come_in_reading_order() {
+        let mut img = image::RgbImage::from_pixel(1000, 1200, image::Rgb([70, 70, 70]));
+        for (x0, y0) in [(520, 100), (60, 110), (60, 700)] {
+            for y in y0..y0 + 260 {
+                for x in x0..x0 + 400 {
+                    img.put_pixel(x, y, image::Rgb([245, 245, 245]));
+                }
+            }
+        }
+        let quads = find_cards(&DynamicImage::ImageRgb8(img));
+        let lefts: Vec<i32> = quads.iter().map(|q| q[0].0 as i32 / 100).collect();
+        let tops: Vec<i32> = quads.iter().map(|q| q[0].1 as i32 / 100).collect();
+        assert_eq!((lefts, tops), (vec![0, 5, 0], vec![1, 1, 7]));
+    }
+
+    #[test]
+    fn a_plain_scan_is_one_whole_card() {
+        let img = image::RgbImage::from_pixel(1000, 640, image::Rgb([250, 250, 250]));
+        assert!(find_cards(&DynamicImage::ImageRgb8(img)).is_empty());
+    }
+
+    #[test]
+    fn turning_back_levels_the_lines() {
+        let mut img = GrayImage::from_pixel(900, 600, Luma([255]));
+        for line in 0..8 {
+            for x in 100..800u32 {
+                for t in 0..8 {
+                    let y = 80.0
+                        + line as f32 * 60.0
+                        + t as f32
+                        + (x as f32 - 450.0) * 3f32.to_radians().tan();
+                    if x % 13 < 9 && (0.0..600.0).contains(&y) {
+                        img.put_pixel(x, y as u32, Luma([0]));
+                    }
+                }
+            }
+        }
+        let before = skew_angle(&img);
+        let level = warp_gray(&img, &rotation(900, 600, before), 900, 600);
+        let after = skew_angle(&level);
+        assert!(
+            (before - 3.0).abs() <= 0.3 && after.abs() <= 0.3,
+            "{before} → {after}"
+        );
+    }
+
+    #[test]
+    fn measures_skew() {
+        for want in [-3.0f32, 0.0, 2.0, 92.0, 87.5] {
+            let mut img = GrayImage::from_pixel(900, 600, Luma([255]));
+            let (s, c) = want.to_radians().sin_cos();
+            for line in 0..8 {
+                for x in 100..800 {
+                    for t in 0..8 {
+                        let (fx, fy) = (x as f32, (80 + line * 60 + t) as f32);
+                        // Rotate about the centre by `want` degrees (clockwise on screen).
+                        let (dx, dy) = (fx - 450.0, fy - 300.0);
+                        let (rx, ry) = (450.0 + dx * c - dy * s, 300.0 + dx * s + dy * c);
+                        if (0.0..900.0).contains(&rx) && (0.0..600.0).contains(&ry) && x % 13 < 9 {
+                            img.put_pixel(rx as u32, ry as u32, Luma([0]));
+                        }
+                    }
+                }
+            }
+            let got = skew_angle(&img);
+            let level = if want > 45.0 { want - 90.0 } else { want };
+            assert!(
+                (got - level).abs() <= 0.3,
+                "want {level} for lines at {want}, got {got}"
+            );
+        }
+    }
+}
