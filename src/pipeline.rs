@@ -229,13 +229,19 @@ pub fn import(
     let norm_opts = normalize::Options {
         region: cfg.region.clone(),
     };
+    let scan_opts = sources::scan::ScanOptions {
+        lang: cfg.lang.clone(),
+        region: cfg.region.clone(),
+    };
     let reading = bar(progress, Some(found.files.len() as u64), "reading");
     let results: Vec<Read> = found
         .files
         .par_iter()
         .map(|file| {
             let known_hash = known.get(&file.display).map(|(hash, _)| hash);
-            let result = read_one(file, known_hash, &read_opts, &norm_opts, &cfg.me);
+            let result = read_one(
+                file, known_hash, &read_opts, &norm_opts, &scan_opts, &cfg.me,
+            );
             reading.inc(1);
             result
         })
@@ -391,6 +397,7 @@ fn read_one(
     known_hash: Option<&String>,
     read_opts: &ReadOptions,
     norm_opts: &normalize::Options,
+    scan_opts: &sources::scan::ScanOptions,
     me: &[String],
 ) -> Read {
     let bytes = match std::fs::read(&file.path) {
@@ -412,10 +419,15 @@ fn read_one(
         FileKind::Csv => sources::table::read(path, &bytes, read_opts),
         FileKind::Json => sources::json::read(path, &bytes),
         FileKind::Image => {
-            return Read::Skipped(vec![Diagnostic::file(
-                path,
-                "business-card scans are not read yet (image skipped)",
-            )])
+            let mut read = sources::scan::read(path, &bytes, scan_opts);
+            // The photo's own date says when the card was received; the encounter stage uses
+            // it where no sidecar or folder name says more.
+            if let Some(date) = sources::scan::photo_date(&bytes) {
+                for contact in &mut read.contacts {
+                    contact.connected_on.get_or_insert_with(|| date.clone());
+                }
+            }
+            read
         }
         FileKind::Calendar => {
             let mut calendar = sources::ics::read(path, &bytes);
