@@ -216,7 +216,7 @@ fn open_creates_owner_only_files_and_directories() {
     assert_eq!(mode(&wal), 0o600, "WAL file");
     assert_eq!(
         count(&path, "PRAGMA user_version"),
-        2,
+        3,
         "schema version recorded"
     );
     drop(index);

@@ -5,7 +5,7 @@
 //! ([`Index::set_purpose`]). Out: the index file, and read-backs of it ([`Index::persons`],
 //! [`Index::raw_contact`], and for `who` and the exports [`Index::search`],
 //! [`Index::details`], [`Index::without_purpose`]). The schema is `schema.sql` plus
-//! `schema_v2.sql`; its version is `PRAGMA user_version` (an index of version 1 is upgraded in
+//! `schema_v2.sql` and `schema_v3.sql`; its version is `PRAGMA user_version` (an index of version 1 is upgraded in
 //! place when opened).
 //!
 //! What it guarantees:
@@ -54,9 +54,11 @@ use std::time::Duration;
 const SCHEMA: &str = include_str!("schema.sql");
 /// What version 2 adds to version 1; a new index gets both, an old one only this.
 const SCHEMA_V2: &str = include_str!("schema_v2.sql");
+/// What version 3 adds to version 2 (the matching engine's evidence).
+const SCHEMA_V3: &str = include_str!("schema_v3.sql");
 /// `PRAGMA user_version` of the schema above. Bump it, and add a migration step in
 /// [`Index::migrate`], whenever the schema changes.
-const SCHEMA_VERSION: i64 = 2;
+const SCHEMA_VERSION: i64 = 3;
 /// How long a second writer (another netwerk-import run) waits for the lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -361,7 +363,7 @@ impl Index {
             .ctx(&path, || "reading the schema version".to_string())?;
         match version {
             SCHEMA_VERSION => Ok(()),
-            0 | 1 => {
+            0..=2 => {
                 if version == 0 {
                     let tables: i64 = self
                         .conn
@@ -386,8 +388,12 @@ impl Index {
                     tx.execute_batch(SCHEMA)
                         .ctx(&path, || "creating the schema".to_string())?;
                 }
-                tx.execute_batch(SCHEMA_V2)
-                    .ctx(&path, || "adding schema version 2".to_string())?;
+                if now < 2 {
+                    tx.execute_batch(SCHEMA_V2)
+                        .ctx(&path, || "adding schema version 2".to_string())?;
+                }
+                tx.execute_batch(SCHEMA_V3)
+                    .ctx(&path, || "adding schema version 3".to_string())?;
                 if now == 1 {
                     // Version 2 also indexes historic values and compact family names.
                     apply::rebuild_search(&tx, &path)?;
