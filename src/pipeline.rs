@@ -427,6 +427,14 @@ fn read_one(
                     contact.connected_on.get_or_insert_with(|| date.clone());
                 }
             }
+            // And its GPS position says where (the encounter's place, where nothing says more).
+            if let Some(position) = sources::scan::photo_position(&bytes) {
+                for contact in &mut read.contacts {
+                    contact
+                        .extra
+                        .push((encounter::EXIF_GPS.to_string(), position.clone()));
+                }
+            }
             read
         }
         FileKind::Calendar => {

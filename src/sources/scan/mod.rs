@@ -269,6 +269,46 @@ pub fn photo_date(bytes: &[u8]) -> Option<String> {
     ok.then_some(date)
 }
 
+/// Where a photo was taken, `latitude,longitude` in decimal degrees (six decimals, south and
+/// west negative) from its EXIF GPS fields, for the encounter stage; `None` without a complete,
+/// plausible position (a zero position is a camera without a fix, not the Gulf of Guinea).
+pub fn photo_position(bytes: &[u8]) -> Option<String> {
+    let exif = exif::Reader::new()
+        .read_from_container(&mut std::io::Cursor::new(bytes))
+        .ok()?;
+    let degrees = |value: exif::Tag, reference: exif::Tag, negative: u8| -> Option<f64> {
+        let field = exif.get_field(value, exif::In::PRIMARY)?;
+        let exif::Value::Rational(parts) = &field.value else {
+            return None;
+        };
+        let mut total = 0.0;
+        for (part, scale) in parts.iter().zip([1.0, 60.0, 3600.0]) {
+            if part.denom == 0 {
+                return None;
+            }
+            total += part.to_f64() / scale;
+        }
+        let sign = match exif
+            .get_field(reference, exif::In::PRIMARY)
+            .map(|f| &f.value)
+        {
+            Some(exif::Value::Ascii(v)) if v.first().and_then(|r| r.first()) == Some(&negative) => {
+                -1.0
+            }
+            _ => 1.0,
+        };
+        Some(sign * total)
+    };
+    let lat = degrees(exif::Tag::GPSLatitude, exif::Tag::GPSLatitudeRef, b'S')?;
+    let lon = degrees(exif::Tag::GPSLongitude, exif::Tag::GPSLongitudeRef, b'W')?;
+    let plausible = lat.is_finite()
+        && lon.is_finite()
+        && lat.abs() <= 90.0
+        && lon.abs() <= 180.0
+        && (lat != 0.0 || lon != 0.0);
+    plausible.then(|| format!("{lat:.6},{lon:.6}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -368,30 +408,122 @@ mod tests {
         }
     }
 
-    #[test]
-    fn exif_date() {
+    /// A JPEG holding only an APP1 Exif segment with `fields` (enough for the EXIF reader).
+    fn jpeg_with(fields: &[exif::Field]) -> Vec<u8> {
         use exif::experimental::Writer;
-        let field = exif::Field {
-            tag: exif::Tag::DateTimeOriginal,
-            ifd_num: exif::In::PRIMARY,
-            value: exif::Value::Ascii(vec![b"2026:10:03 14:22:10".to_vec()]),
-        };
         let mut writer = Writer::new();
-        writer.push_field(&field);
+        for field in fields {
+            writer.push_field(field);
+        }
         let mut tiff = std::io::Cursor::new(Vec::new());
         writer
             .write(&mut tiff, false)
             .expect("writing EXIF in memory");
         let tiff = tiff.into_inner();
-        // A JPEG: SOI, an APP1 Exif segment, EOI.
+        // SOI, an APP1 Exif segment, EOI.
         let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE1];
         let len = (tiff.len() + 8) as u16;
         jpeg.extend_from_slice(&len.to_be_bytes());
         jpeg.extend_from_slice(b"Exif\0\0");
         jpeg.extend_from_slice(&tiff);
         jpeg.extend_from_slice(&[0xFF, 0xD9]);
+        jpeg
+    }
+
+    fn field(tag: exif::Tag, value: exif::Value) -> exif::Field {
+        exif::Field {
+            tag,
+            ifd_num: exif::In::PRIMARY,
+            value,
+        }
+    }
+
+    fn dms(d: u32, m: u32, s_hundredths: u32) -> exif::Value {
+        exif::Value::Rational(vec![
+            exif::Rational { num: d, denom: 1 },
+            exif::Rational { num: m, denom: 1 },
+            exif::Rational {
+                num: s_hundredths,
+                denom: 100,
+            },
+        ])
+    }
+
+    fn ascii(text: &str) -> exif::Value {
+        exif::Value::Ascii(vec![text.as_bytes().to_vec()])
+    }
+
+    #[test]
+    fn exif_date() {
+        let jpeg = jpeg_with(&[field(
+            exif::Tag::DateTimeOriginal,
+            ascii("2026:10:03 14:22:10"),
+        )]);
         assert_eq!(photo_date(&jpeg).as_deref(), Some("2026-10-03"));
         assert_eq!(photo_date(&png(10, 10)), None);
         assert_eq!(photo_date(b""), None);
+        assert_eq!(photo_position(&jpeg), None, "a date but no position");
+    }
+
+    #[test]
+    fn exif_position() {
+        use exif::Tag;
+        let (lat_tag, lat_ref_tag) = (Tag::GPSLatitude, Tag::GPSLatitudeRef);
+        let (lon_tag, lon_ref_tag) = (Tag::GPSLongitude, Tag::GPSLongitudeRef);
+        // (latitude, its reference, longitude, its reference, expected)
+        let cases: &[(exif::Value, &str, exif::Value, &str, Option<&str>)] = &[
+            // Jaarbeurs Utrecht: 52°5'21.60"N 5°6'25.20"E.
+            (
+                dms(52, 5, 2160),
+                "N",
+                dms(5, 6, 2520),
+                "E",
+                Some("52.089333,5.107000"),
+            ),
+            // South and west are negative.
+            (
+                dms(33, 52, 0),
+                "S",
+                dms(151, 12, 3600),
+                "E",
+                Some("-33.866667,151.210000"),
+            ),
+            (
+                dms(40, 42, 4600),
+                "N",
+                dms(74, 0, 2160),
+                "W",
+                Some("40.712778,-74.006000"),
+            ),
+            // A camera without a fix writes zeros.
+            (dms(0, 0, 0), "N", dms(0, 0, 0), "E", None),
+            // Out of range.
+            (dms(95, 0, 0), "N", dms(5, 0, 0), "E", None),
+        ];
+        for (lat, lat_ref, lon, lon_ref, expected) in cases {
+            let jpeg = jpeg_with(&[
+                field(lat_ref_tag, ascii(lat_ref)),
+                field(lat_tag, lat.clone()),
+                field(lon_ref_tag, ascii(lon_ref)),
+                field(lon_tag, lon.clone()),
+            ]);
+            assert_eq!(
+                photo_position(&jpeg).as_deref(),
+                *expected,
+                "{lat:?} {lat_ref} {lon:?} {lon_ref}"
+            );
+        }
+        // A latitude without a longitude is no position; a zero denominator neither.
+        let half = jpeg_with(&[field(lat_tag, dms(52, 5, 0))]);
+        assert_eq!(photo_position(&half), None);
+        let broken = jpeg_with(&[
+            field(
+                lat_tag,
+                exif::Value::Rational(vec![exif::Rational { num: 52, denom: 0 }]),
+            ),
+            field(lon_tag, dms(5, 0, 0)),
+        ]);
+        assert_eq!(photo_position(&broken), None);
+        assert_eq!(photo_position(b"not an image"), None);
     }
 }
