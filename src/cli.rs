@@ -106,6 +106,18 @@ pub enum Command {
     /// PERSON is an id (`p-…`) or a query that matches exactly one person; otherwise the
     /// candidates are listed and the exit status is 2.
     Note(NoteArgs),
+    /// Write the deduplication report again from the index: one self-contained HTML page
+    /// (merges with their evidence, uncertain pairs side by side, conflicts, rejected records,
+    /// people met recently without a purpose). A short summary goes to stderr.
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Write the HTML here (created readable by the owner only); `-` writes it to stdout.
+    /// Default: `report.html` beside the index.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -237,5 +249,15 @@ mod tests {
         .expect("parses");
         assert!(cli.import.dry_run);
         assert_eq!(cli.import.me.len(), 2);
+    }
+
+    #[test]
+    fn parses_report() {
+        let cli = Cli::try_parse_from(["netwerk-import", "report", "-o", "-"]).expect("parses");
+        assert!(
+            matches!(cli.command, Some(Command::Report(r)) if r.output.as_deref() == Some(std::path::Path::new("-")))
+        );
+        let cli = Cli::try_parse_from(["netwerk-import", "report"]).expect("parses");
+        assert!(matches!(cli.command, Some(Command::Report(r)) if r.output.is_none()));
     }
 }

@@ -8,7 +8,7 @@
 //!     ▼
 //! dedup: identity (shared e-mail / phone / profile) ──► merge (survivorship)
 //!     ▼
-//! store (SQLite, one transaction per run) ──► export (jsonl · vCard 4.0 · CSV) ──► summary
+//! store (SQLite, one transaction per run) ──► export (jsonl · vCard 4.0 · CSV) ──► report (HTML + terminal)
 //!     ▼
 //! query: who (search ──► cards), note (purposes)
 //! ```
@@ -27,6 +27,7 @@ pub mod normalize;
 pub mod pipeline;
 pub mod private;
 pub mod query;
+pub mod report;
 pub mod sources;
 pub mod store;
 pub mod synth;
