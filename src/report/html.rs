@@ -263,11 +263,11 @@ fn fields(list: &[FieldScore]) -> Markup {
             table {
                 tr { th { "field" } th { "agreement" } th { "weight (bits)" } }
                 @for f in list {
-                    @let class = if f.weight >= 0.0 { "agree" } else { "disagree" };
+                    @let class = if f.weight >= 0.0 { "num agree" } else { "num disagree" };
                     tr {
                         td { (f.field) }
                         td { (f.level) }
-                        td.num class=(class) { (format!("{:+.2}", f.weight)) }
+                        td class=(class) { (format!("{:+.2}", f.weight)) }
                     }
                 }
             }
@@ -300,7 +300,7 @@ fn side_by_side(u: &Uncertain) -> Markup {
         html! {
             td {
                 @for c in list {
-                    div.diff[c.differs] { (c.value) }
+                    @if c.differs { div.diff { (c.value) } } @else { div { (c.value) } }
                 }
             }
         }
