@@ -365,7 +365,8 @@ pub fn import(
         let path = crate::report::default_path(index_path);
         let data = crate::report::load(&index, &crate::report::Options::default())
             .context("reading the index for the report (the index itself was updated)")?;
-        write_report(&data, &path)?;
+        write_report(&data, &path)
+            .context("the index was updated, but its report could not be written")?;
         let shown = path.display().to_string();
         summary.report = Some(crate::report::render_terminal(&data, Some(&shown)));
     }

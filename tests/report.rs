@@ -656,6 +656,21 @@ fn the_report_subcommand_writes_owner_only_and_to_stdout() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8(out.stdout).unwrap(), expected);
 
+    // A report that cannot be written is a fatal error that says where.
+    let out = bin()
+        .arg("--index")
+        .arg(&index)
+        .args(["report", "-o"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("creating {}", dir.path().display())),
+        "{stderr}"
+    );
+
     let out = bin()
         .arg("--index")
         .arg(dir.path().join("missing.db"))

@@ -103,8 +103,8 @@ impl Index {
         rejected(&self.conn, limit).ctx(&self.path, || "listing rejected records".to_string())
     }
 
-    /// Current persons whose active records give more than one distinct value for a name part
-    /// or the birthday, sorted by id: the only persons that can have a conflict.
+    /// Current persons whose active records give more than one distinct full name or
+    /// birthday, sorted by id: the only persons that can have a conflict.
     pub fn conflict_candidates(&self) -> Result<Vec<String>, StoreError> {
         conflict_candidates(&self.conn)
             .ctx(&self.path, || "looking for conflicting values".to_string())
@@ -340,22 +340,25 @@ fn rejected(conn: &Connection, limit: usize) -> rusqlite::Result<Vec<RejectedRec
 }
 
 fn conflict_candidates(conn: &Connection) -> rusqlite::Result<Vec<String>> {
-    // A person is a candidate when, for one of these fields, its active records give two
-    // distinct values. The merge then decides (a year-less birthday that matches a full date
-    // is no conflict; name parts only matter as far as they change the shown full name).
+    // A person is a candidate when its active records give two distinct values for the full
+    // name or the birthday (the normaliser always fills the full name when a record has any
+    // name, so the parts add nothing). Driven by the (field, value) index, so that only these
+    // two fields' rows are read: about half the time of walking each person's records and
+    // all their values (measured with sqlite3 on an index of 40 000 records). Active records
+    // belong to current persons only, so retired persons need no filter here.
+    // `report::load` then merges each candidate, which decides (a year-less birthday that
+    // matches a full date is no conflict).
     let mut st = conn.prepare(
-        "SELECT person_id FROM (
-             SELECT pr.person_id, v.field
-             FROM person_records pr
-             JOIN persons p ON p.id = pr.person_id
-             JOIN records r ON r.id = pr.record_id
-             JOIN files f ON f.id = r.file_id
-             JOIN record_values v ON v.record_id = r.id
-             WHERE f.superseded_by IS NULL AND r.status = 'imported' AND p.retired_run IS NULL
-               AND v.field IN ('birthday', 'name.full', 'name.given', 'name.family')
-             GROUP BY pr.person_id, v.field
-             HAVING count(DISTINCT v.value) > 1)
-         GROUP BY person_id ORDER BY person_id",
+        "SELECT pr.person_id
+         FROM record_values v
+         JOIN records r ON r.id = v.record_id
+         JOIN files f ON f.id = r.file_id
+         JOIN person_records pr ON pr.record_id = r.id
+         WHERE v.field IN ('birthday', 'name.full')
+           AND f.superseded_by IS NULL AND r.status = 'imported'
+         GROUP BY pr.person_id
+         HAVING count(DISTINCT v.field || char(0) || v.value) > count(DISTINCT v.field)
+         ORDER BY pr.person_id",
     )?;
     let rows = st.query_map([], |row| row.get(0))?;
     rows.collect()
