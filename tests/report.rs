@@ -741,9 +741,8 @@ fn an_import_that_changes_the_index_writes_the_report() {
 // ---------------------------------------------------------------------------------------------
 // A real browser
 
-/// Run chromium headless with these arguments; fails the test, naming `scripts/setup`, when
-/// it is not installed.
-fn chromium(profile: &Path, args: &[String]) -> std::process::Output {
+/// A missing browser is a failure, not a skip: the setup installs it.
+fn require_chromium() {
     let probe = std::process::Command::new("chromium")
         .arg("--version")
         .output();
@@ -751,6 +750,12 @@ fn chromium(profile: &Path, args: &[String]) -> std::process::Output {
         probe.is_ok_and(|o| o.status.success()),
         "chromium is not installed: run scripts/setup (Debian package `chromium`)"
     );
+}
+
+/// Run chromium headless with these arguments; fails the test, naming `scripts/setup`, when
+/// it is not installed.
+fn chromium(profile: &Path, args: &[String]) -> std::process::Output {
+    require_chromium();
     let mut child = std::process::Command::new("chromium")
         .args([
             "--headless",
@@ -778,6 +783,7 @@ fn chromium(profile: &Path, args: &[String]) -> std::process::Output {
 
 #[test]
 fn chromium_renders_the_report_and_runs_nothing_injected() {
+    require_chromium();
     let dir = tempfile::tempdir().unwrap();
     let index = build(&dir.path().join("h"), &HOSTILE);
     let page = dir.path().join("report.html");
