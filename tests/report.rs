@@ -731,11 +731,37 @@ fn an_import_that_changes_the_index_writes_the_report() {
         .unwrap();
     assert_eq!(String::from_utf8(again.stdout).unwrap(), written);
 
-    // Nothing changed: no report written, none announced; --quiet prints no summary.
+    // Nothing changed: no report written, none announced.
     std::fs::remove_file(&report_path).unwrap();
     let out = import(&[]);
     assert!(!String::from_utf8_lossy(&out.stderr).contains("report:"));
     assert!(!report_path.exists());
+
+    // A new file changes the index: the report is written again, and with --quiet nothing
+    // is printed.
+    let more = dir.path().join("more");
+    std::fs::create_dir(&more).unwrap();
+    std::fs::write(
+        more.join("nieuw.vcf"),
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Anna de Vries\r\nEMAIL:anna@devries.nl\r\nEND:VCARD\r\n",
+    )
+    .unwrap();
+    let out = bin()
+        .arg("--index")
+        .arg(&index)
+        .arg("-q")
+        .arg(&more)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(std::fs::read_to_string(&report_path)
+        .unwrap()
+        .contains("<p>The index after run 2, started "));
 }
 
 // ---------------------------------------------------------------------------------------------
