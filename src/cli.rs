@@ -111,7 +111,7 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct WhoArgs {
     /// What to look for: a name or part of it, an e-mail, a phone number, an organisation.
-    #[arg(value_name = "QUERY", required_unless_present = "no_purpose")]
+    #[arg(value_name = "QUERY", required_unless_present_any = ["no_purpose", "met"])]
     pub query: Vec<String>,
 
     /// Print the matches as one JSON object on stdout (`{"query": …, "matches": [cards]}`).
@@ -121,6 +121,11 @@ pub struct WhoArgs {
     /// Show at most this many matches.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub limit: usize,
+
+    /// Instead of searching people: list who you met at an event or place, e.g.
+    /// `--met "congres ggz"` (every word must appear in the event's name or place).
+    #[arg(long, value_name = "EVENT", conflicts_with_all = ["query", "no_purpose"])]
+    pub met: Option<String>,
 
     /// Instead of searching: list the people met since --since who have no purpose yet.
     #[arg(long, conflicts_with = "query")]

@@ -50,6 +50,8 @@ pub struct WhoConfig {
     pub limit: usize,
     /// List people met since `since` without a purpose instead of searching.
     pub no_purpose: bool,
+    /// List the people met at events or places matching this text instead of searching.
+    pub met: Option<String>,
     /// `YYYY-MM-DD`: `--since`, else six months (182 days) before today.
     pub since: String,
     pub region: String,
@@ -109,11 +111,18 @@ impl Config {
                     }
                     None => months_ago(SystemTime::now()),
                 };
+                if args.met.as_deref().is_some_and(|m| m.trim().is_empty()) {
+                    bail!("--met: give (part of) an event's name or a place");
+                }
                 Mode::Who(WhoConfig {
                     query: args.query.join(" ").trim().to_string(),
                     json: args.json,
                     limit: args.limit,
                     no_purpose: args.no_purpose,
+                    met: args
+                        .met
+                        .map(|m| m.trim().to_string())
+                        .filter(|m| !m.is_empty()),
                     since,
                     region,
                 })

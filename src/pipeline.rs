@@ -594,6 +594,19 @@ pub fn who(index_path: &Path, cfg: &WhoConfig, out: &mut dyn Write) -> Result<bo
         out.flush()?;
         return Ok(!list.is_empty());
     }
+    if let Some(met) = &cfg.met {
+        let list = crate::query::met::gatherings(&index.met_rows()?, met);
+        if cfg.json {
+            let doc = serde_json::json!({ "met": met, "encounters": list });
+            let mut text = serde_json::to_vec(&doc)?;
+            text.push(b'\n');
+            out.write_all(&text)?;
+        } else {
+            out.write_all(crate::query::met::render(&list, met).as_bytes())?;
+        }
+        out.flush()?;
+        return Ok(!list.is_empty());
+    }
     let cards = who_cards(&index, &cfg.query, &cfg.region, cfg.limit)?;
     if cfg.json {
         let doc = serde_json::json!({ "query": cfg.query, "matches": cards });

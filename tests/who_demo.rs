@@ -228,6 +228,42 @@ fn who_finds_people_however_they_are_asked_for() {
 }
 
 #[test]
+fn who_met_lists_the_people_of_an_event() {
+    let (_dir, index) = imported();
+    let out = run(&index, &["who", "--met", "congres ggz", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let list = doc["encounters"].as_array().expect("encounters");
+    // The three cards of the congress folder are one gathering.
+    assert_eq!(list.len(), 1, "{doc}");
+    assert_eq!(list[0]["date"], "2026-10-03");
+    assert_eq!(list[0]["place"], "Jaarbeurs, Utrecht");
+    let people: Vec<&str> = list[0]["people"]
+        .as_array()
+        .expect("people")
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert_eq!(
+        people,
+        ["Fatima El Amrani", "Jan van der Berg", "Kees Jansen"]
+    );
+    // A calendar meeting says how strongly each invitee was matched.
+    let out = run(&index, &["who", "--met", "Intervisie"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with(
+            "2026-12-02  Intervisie peer support — Vergaderzaal 2  (meeting, 2 people)"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("Kees Jansen  [weak]\n"), "{text}");
+    // Nothing met there: exit status 1.
+    let out = run(&index, &["who", "--met", "Zebedeus"]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
 fn the_text_card_shows_reach_timeline_purpose_and_sources() {
     let (_dir, index) = imported();
     let out = run(&index, &["who", "Koffie", "--limit", "1"]);

@@ -41,7 +41,8 @@ mod read;
 
 pub use lock::{IndexLock, LockError};
 pub use query::{
-    Detail, EncounterDetail, HistoricRecord, Location, NoPurpose, Purpose, SearchRow, SourceDetail,
+    Detail, EncounterDetail, HistoricRecord, Location, MetRow, NoPurpose, Purpose, SearchRow,
+    SourceDetail,
 };
 
 use crate::model::{Contact, Encounter, RawContact, SourceKind};
@@ -526,6 +527,12 @@ impl Index {
 
     /// Current persons with an encounter dated on or after `since` (ISO date) and no purpose,
     /// most recently met first.
+    /// Every encounter with an event name or place, with each active person linked to it,
+    /// for `who --met` (ordered by date, encounter, person).
+    pub fn met_rows(&self) -> Result<Vec<query::MetRow>, StoreError> {
+        query::met_rows(&self.conn, &self.path)
+    }
+
     pub fn without_purpose(&self, since: &str) -> Result<Vec<NoPurpose>, StoreError> {
         query::without_purpose(&self.conn, &self.path, since)
     }
