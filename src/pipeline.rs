@@ -59,6 +59,11 @@ pub struct Summary {
     pub persons_total: usize,
     /// Files under the inputs that were imported before and are gone now (kept, marked).
     pub files_deleted: usize,
+    /// The matching engine's automatic merges in the index, those this run made, and the
+    /// pairs waiting for the user's review.
+    pub merges: usize,
+    pub merges_new: usize,
+    pub uncertain: usize,
     /// Nothing was written: the counts and changes are what the run would have done.
     pub dry_run: bool,
     /// What the run changed, by name.
@@ -94,6 +99,19 @@ impl Summary {
             "persons: {} new, {} updated, {} retired, {} in the index\n",
             self.persons_new, self.persons_updated, self.persons_retired, self.persons_total
         ));
+        if self.changed {
+            out.push_str(&format!(
+                "dedup: {} automatic merges, {} new this run; ",
+                self.merges, self.merges_new
+            ));
+        } else {
+            out.push_str("dedup: ");
+        }
+        out.push_str(&match self.uncertain {
+            0 => "no pairs waiting for review\n".to_string(),
+            1 => "1 pair waiting for review: netwerk-import review\n".to_string(),
+            n => format!("{n} pairs waiting for review: netwerk-import review\n"),
+        });
         out.push_str(&format!(
             "files: {} found, {} skipped, {} gone; {} problems, {} warnings{}{}\n",
             self.files_found,
@@ -356,6 +374,9 @@ pub fn import(
     summary.persons_retired = outcome.persons_retired;
     summary.persons_total = outcome.persons_total;
     summary.files_deleted = outcome.files_deleted;
+    summary.merges = outcome.merges;
+    summary.merges_new = outcome.merges_new;
+    summary.uncertain = outcome.uncertain;
     summary.changes = outcome.changes;
     summary.diagnostics.sort();
     summary.diagnostics.dedup();
