@@ -110,6 +110,55 @@ pub enum Command {
     /// (merges with their evidence, uncertain pairs side by side, conflicts, rejected records,
     /// people met recently without a purpose). A short summary goes to stderr.
     Report(ReportArgs),
+    /// List the pairs of people the matching engine was unsure about, strongest first: each
+    /// pair side by side with its score and the fields that agreed and disagreed. Decide with
+    /// `merge` or `separate`.
+    Review(ReviewArgs),
+    /// Say that two persons are the same person: they become one now and in every later run.
+    /// A and B are ids (`p-…`) or queries that match exactly one person each.
+    Merge(PairArgs),
+    /// Say that two persons are never the same person, now and in every later run.
+    Separate(PairArgs),
+    /// Undo the automatic merges that formed a person: its records go back apart and stay
+    /// apart in later runs (records you merged yourself stay together).
+    Unmerge(UnmergeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// Print the pairs as one JSON object on stdout (`{"total": …, "pairs": […]}`).
+    #[arg(long)]
+    pub json: bool,
+
+    /// Show at most this many pairs.
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub limit: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct PairArgs {
+    /// One person: an id (`p-…`) or a query that matches exactly one person.
+    #[arg(value_name = "A")]
+    pub a: String,
+
+    /// The other person.
+    #[arg(value_name = "B")]
+    pub b: String,
+
+    /// Why, in your words; kept with the decision.
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct UnmergeArgs {
+    /// The person: an id (`p-…`) or a query that matches exactly one person.
+    #[arg(value_name = "PERSON")]
+    pub person: String,
+
+    /// Why, in your words; kept with the decision.
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -123,7 +172,7 @@ pub struct ReportArgs {
 #[derive(Debug, Args)]
 pub struct WhoArgs {
     /// What to look for: a name or part of it, an e-mail, a phone number, an organisation.
-    #[arg(value_name = "QUERY", required_unless_present = "no_purpose")]
+    #[arg(value_name = "QUERY", required_unless_present_any = ["no_purpose", "met"])]
     pub query: Vec<String>,
 
     /// Print the matches as one JSON object on stdout (`{"query": …, "matches": [cards]}`).
@@ -133,6 +182,11 @@ pub struct WhoArgs {
     /// Show at most this many matches.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub limit: usize,
+
+    /// Instead of searching people: list who you met at an event or place, e.g.
+    /// `--met "congres ggz"` (every word must appear in the event's name or place).
+    #[arg(long, value_name = "EVENT", conflicts_with_all = ["query", "no_purpose"])]
+    pub met: Option<String>,
 
     /// Instead of searching: list the people met since --since who have no purpose yet.
     #[arg(long, conflicts_with = "query")]
@@ -259,5 +313,24 @@ mod tests {
         );
         let cli = Cli::try_parse_from(["netwerk-import", "report"]).expect("parses");
         assert!(matches!(cli.command, Some(Command::Report(r)) if r.output.is_none()));
+    }
+
+    #[test]
+    fn parses_review_and_decisions() {
+        let cli = Cli::try_parse_from(["netwerk-import", "review", "--json", "--limit", "3"])
+            .expect("parses");
+        assert!(matches!(cli.command, Some(Command::Review(r)) if r.json && r.limit == 3));
+        let cli = Cli::try_parse_from(["netwerk-import", "merge", "p-1", "p-2", "--note", "x"])
+            .expect("parses");
+        assert!(
+            matches!(cli.command, Some(Command::Merge(m)) if m.a == "p-1" && m.b == "p-2" && m.note.as_deref() == Some("x"))
+        );
+        let cli =
+            Cli::try_parse_from(["netwerk-import", "separate", "p-1", "p-2"]).expect("parses");
+        assert!(matches!(cli.command, Some(Command::Separate(_))));
+        let cli = Cli::try_parse_from(["netwerk-import", "unmerge", "p-1"]).expect("parses");
+        assert!(matches!(cli.command, Some(Command::Unmerge(u)) if u.person == "p-1"));
+        assert!(Cli::try_parse_from(["netwerk-import", "merge", "p-1"]).is_err());
+        assert!(Cli::try_parse_from(["netwerk-import", "unmerge"]).is_err());
     }
 }

@@ -24,6 +24,34 @@ pub enum Mode {
     Report {
         output: Option<PathBuf>,
     },
+    Review(ReviewConfig),
+    Decide(DecideConfig),
+}
+
+#[derive(Debug, Clone)]
+pub struct ReviewConfig {
+    pub json: bool,
+    /// At least 1.
+    pub limit: usize,
+}
+
+/// Which decision `merge`, `separate` or `unmerge` makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecisionKind {
+    Merge,
+    Separate,
+    Unmerge,
+}
+
+#[derive(Debug, Clone)]
+pub struct DecideConfig {
+    pub kind: DecisionKind,
+    /// Ids or queries, trimmed and not empty: two for merge and separate, one for unmerge.
+    pub persons: Vec<String>,
+    /// Trimmed, `None` when empty.
+    pub note: Option<String>,
+    pub region: String,
+    pub wait: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -54,6 +82,8 @@ pub struct WhoConfig {
     pub limit: usize,
     /// List people met since `since` without a purpose instead of searching.
     pub no_purpose: bool,
+    /// List the people met at events or places matching this text instead of searching.
+    pub met: Option<String>,
     /// `YYYY-MM-DD`: `--since`, else six months (182 days) before today.
     pub since: String,
     pub region: String,
@@ -113,11 +143,18 @@ impl Config {
                     }
                     None => months_ago(SystemTime::now()),
                 };
+                if args.met.as_deref().is_some_and(|m| m.trim().is_empty()) {
+                    bail!("--met: give (part of) an event's name or a place");
+                }
                 Mode::Who(WhoConfig {
                     query: args.query.join(" ").trim().to_string(),
                     json: args.json,
                     limit: args.limit,
                     no_purpose: args.no_purpose,
+                    met: args
+                        .met
+                        .map(|m| m.trim().to_string())
+                        .filter(|m| !m.is_empty()),
                     since,
                     region,
                 })
@@ -145,6 +182,36 @@ impl Config {
                     wait,
                 })
             }
+            Some(Command::Review(args)) => {
+                if args.limit == 0 {
+                    bail!("--limit must be at least 1");
+                }
+                Mode::Review(ReviewConfig {
+                    json: args.json,
+                    limit: args.limit,
+                })
+            }
+            Some(Command::Merge(args)) => decide_config(
+                DecisionKind::Merge,
+                vec![args.a, args.b],
+                args.note,
+                region,
+                wait,
+            )?,
+            Some(Command::Separate(args)) => decide_config(
+                DecisionKind::Separate,
+                vec![args.a, args.b],
+                args.note,
+                region,
+                wait,
+            )?,
+            Some(Command::Unmerge(args)) => decide_config(
+                DecisionKind::Unmerge,
+                vec![args.person],
+                args.note,
+                region,
+                wait,
+            )?,
             None => {
                 let import = cli.import;
                 if import.paths.is_empty() {
@@ -239,6 +306,27 @@ fn default_index() -> Result<PathBuf> {
         bail!("no per-user data directory found: give --index FILE or set NETWERK_INDEX");
     };
     Ok(dir.join("netwerk-import").join("index.db"))
+}
+
+/// `merge`, `separate`, `unmerge`: the persons named must not be empty.
+fn decide_config(
+    kind: DecisionKind,
+    persons: Vec<String>,
+    note: Option<String>,
+    region: String,
+    wait: Duration,
+) -> Result<Mode> {
+    let persons: Vec<String> = persons.iter().map(|p| p.trim().to_string()).collect();
+    if persons.iter().any(String::is_empty) {
+        bail!("which person? give an id (p-…) or a name");
+    }
+    Ok(Mode::Decide(DecideConfig {
+        kind,
+        persons,
+        note: note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
+        region,
+        wait,
+    }))
 }
 
 #[cfg(test)]

@@ -6,17 +6,19 @@
 //!     ▼
 //! encounters (sidecars, folder names, EXIF hook, LinkedIn/Facebook dates, calendar events, flags)
 //!     ▼
-//! dedup: identity (shared e-mail / phone / profile) ──► merge (survivorship)
+//! dedup: engine (block ──► score ──► cluster + the user's decisions) ──► merge (survivorship)
 //!     ▼
 //! store (SQLite, one transaction per run) ──► export (jsonl · vCard 4.0 · CSV) ──► report (HTML + terminal)
 //!     ▼
 //! query: who (search ──► cards), note (purposes)
+//! decide: review (uncertain pairs), merge / separate / unmerge (stored, applied at once)
 //! ```
 //!
 //! Only `pipeline` knows the order of the stages.
 
 pub mod cli;
 pub mod config;
+pub mod decide;
 pub mod dedup;
 pub mod diag;
 pub mod discover;

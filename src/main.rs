@@ -90,6 +90,17 @@ fn run(cfg: &Config, command: &str) -> anyhow::Result<u8> {
             }
             Ok(if found { OK } else { REJECTED })
         }
+        Mode::Review(review) => {
+            netwerk_import::decide::review(&cfg.index, review, &mut std::io::stdout().lock())?;
+            Ok(OK)
+        }
+        Mode::Decide(decide) => {
+            let done = netwerk_import::decide::decide(&cfg.index, decide, command)?;
+            if !cfg.quiet {
+                write!(std::io::stderr().lock(), "{}", done.render())?;
+            }
+            Ok(OK)
+        }
         Mode::Note(note) => match pipeline::note(&cfg.index, note)? {
             NoteOutcome::Saved(card) => {
                 if !cfg.quiet {

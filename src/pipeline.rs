@@ -60,6 +60,11 @@ pub struct Summary {
     pub persons_total: usize,
     /// Files under the inputs that were imported before and are gone now (kept, marked).
     pub files_deleted: usize,
+    /// The matching engine's automatic merges in the index, those this run made, and the
+    /// pairs waiting for the user's review.
+    pub merges: usize,
+    pub merges_new: usize,
+    pub uncertain: usize,
     /// Nothing was written: the counts and changes are what the run would have done.
     pub dry_run: bool,
     /// What the run changed, by name.
@@ -98,6 +103,19 @@ impl Summary {
             "persons: {} new, {} updated, {} retired, {} in the index\n",
             self.persons_new, self.persons_updated, self.persons_retired, self.persons_total
         ));
+        if self.changed {
+            out.push_str(&format!(
+                "dedup: {} automatic merges, {} new this run; ",
+                self.merges, self.merges_new
+            ));
+        } else {
+            out.push_str("dedup: ");
+        }
+        out.push_str(&match self.uncertain {
+            0 => "no pairs waiting for review\n".to_string(),
+            1 => "1 pair waiting for review: netwerk-import review\n".to_string(),
+            n => format!("{n} pairs waiting for review: netwerk-import review\n"),
+        });
         out.push_str(&format!(
             "files: {} found, {} skipped, {} gone; {} problems, {} warnings{}{}\n",
             self.files_found,
@@ -360,6 +378,9 @@ pub fn import(
     summary.persons_retired = outcome.persons_retired;
     summary.persons_total = outcome.persons_total;
     summary.files_deleted = outcome.files_deleted;
+    summary.merges = outcome.merges;
+    summary.merges_new = outcome.merges_new;
+    summary.uncertain = outcome.uncertain;
     summary.changes = outcome.changes;
     if outcome.changed && !cfg.dry_run {
         let path = crate::report::default_path(index_path);
@@ -631,6 +652,19 @@ pub fn who(index_path: &Path, cfg: &WhoConfig, out: &mut dyn Write) -> Result<bo
             out.write_all(&text)?;
         } else {
             out.write_all(crate::query::card::render_no_purpose(&list, &cfg.since).as_bytes())?;
+        }
+        out.flush()?;
+        return Ok(!list.is_empty());
+    }
+    if let Some(met) = &cfg.met {
+        let list = crate::query::met::gatherings(&index.met_rows()?, met);
+        if cfg.json {
+            let doc = serde_json::json!({ "met": met, "encounters": list });
+            let mut text = serde_json::to_vec(&doc)?;
+            text.push(b'\n');
+            out.write_all(&text)?;
+        } else {
+            out.write_all(crate::query::met::render(&list, met).as_bytes())?;
         }
         out.flush()?;
         return Ok(!list.is_empty());

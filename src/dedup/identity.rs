@@ -3,18 +3,16 @@
 //! In: normalised [`Contact`]s (never raw ones). Out: [`Clusters`], a partition of the input
 //! positions in which each cluster is one person.
 //!
-//! For now the only [`Resolver`] is [`SharedKeys`]: records that share a normalised e-mail, an
-//! E.164 phone number or a LinkedIn profile are the same person, and "same person" is
-//! transitive (the union of these keys). The real matching engine (blocking, scoring, user
-//! decisions) is a separate issue and will implement the same trait, so the store and the
-//! pipeline do not change when it arrives.
+//! The [`Resolver`] is the matching engine ([`super::engine::Engine`]); this module holds what
+//! it and the store share: the canonical [`Clusters`], and the identifying [`Key`]s of a record
+//! (normalised e-mail, E.164 phone number, LinkedIn profile), which the engine blocks on and
+//! the store uses to find the record a changed file's record replaces. (The first resolver,
+//! the union of shared keys, was retired when the engine became the index's identity.)
 //!
-//! What this does not do: compare names, organisations or anything fuzzy; look at empty values
-//! (an empty e-mail joins nobody); depend on input order (the clusters are sets, named by their
-//! smallest member).
+//! What this does not do: look at empty values (an empty e-mail is no key), or depend on input
+//! order (clusters are sets, named by their smallest member).
 
 use crate::model::Contact;
-use std::collections::HashMap;
 use std::fmt;
 
 /// Decides which records are the same person.
@@ -155,96 +153,10 @@ fn linkedin_profile(value: &str, labelled: bool) -> Option<String> {
     (!decoded.is_empty()).then_some(decoded)
 }
 
-/// Records that share any [`Key`] are one person (transitively).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SharedKeys;
-
-impl Resolver for SharedKeys {
-    fn resolve(&self, contacts: &[&Contact]) -> Clusters {
-        let mut sets = DisjointSets::new(contacts.len());
-        // The first record seen with a key stands for it; every later one joins that record.
-        // The map is only looked up, never iterated, so its order cannot leak into the output.
-        let mut first_with: HashMap<Key, usize> = HashMap::new();
-        for (i, contact) in contacts.iter().enumerate() {
-            for key in keys(contact) {
-                match first_with.get(&key) {
-                    Some(&j) => sets.union(i, j),
-                    None => {
-                        first_with.insert(key, i);
-                    }
-                }
-            }
-        }
-        sets.into_clusters()
-    }
-}
-
-/// Union-find with path compression and union by size: near-constant time per operation, so
-/// resolving is linear in the number of records and keys.
-struct DisjointSets {
-    parent: Vec<usize>,
-    size: Vec<usize>,
-}
-
-impl DisjointSets {
-    fn new(n: usize) -> Self {
-        DisjointSets {
-            parent: (0..n).collect(),
-            size: vec![1; n],
-        }
-    }
-
-    fn find(&mut self, mut x: usize) -> usize {
-        let mut root = x;
-        while self.parent[root] != root {
-            root = self.parent[root];
-        }
-        // Second pass: point every node on the path straight at the root.
-        while self.parent[x] != root {
-            let next = self.parent[x];
-            self.parent[x] = root;
-            x = next;
-        }
-        root
-    }
-
-    fn union(&mut self, a: usize, b: usize) {
-        let (ra, rb) = (self.find(a), self.find(b));
-        if ra == rb {
-            return;
-        }
-        let (big, small) = if self.size[ra] >= self.size[rb] {
-            (ra, rb)
-        } else {
-            (rb, ra)
-        };
-        self.parent[small] = big;
-        self.size[big] += self.size[small];
-    }
-
-    fn into_clusters(mut self) -> Clusters {
-        let n = self.parent.len();
-        let mut group_of_root = vec![usize::MAX; n];
-        let mut groups: Vec<Vec<usize>> = Vec::new();
-        // Visiting positions in ascending order makes every group sorted and creates the groups
-        // in order of their smallest member: the canonical form without a sort.
-        for i in 0..n {
-            let root = self.find(i);
-            if group_of_root[root] == usize::MAX {
-                group_of_root[root] = groups.len();
-                groups.push(Vec::new());
-            }
-            groups[group_of_root[root]].push(i);
-        }
-        Clusters { groups }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::{Source, SourceKind, Value};
-    use proptest::prelude::*;
 
     fn value(v: &str, label: Option<&str>) -> Value {
         Value {
@@ -322,148 +234,10 @@ mod tests {
     }
 
     #[test]
-    fn clusters_by_shared_keys() {
-        // Records separated by `|`; the expected clusters as position lists.
-        const CASES: &[(&str, &str)] = &[
-            ("", ""),
-            ("e:a@x.nl", "0"),
-            ("e:a@x.nl | e:a@x.nl", "0,1"),
-            ("e:a@x.nl | e:b@x.nl", "0 1"),
-            // Empty values never join anybody.
-            ("e:'' | e:'' | p:''", "0 1 2"),
-            ("| |", "0 1 2"),
-            // Transitive: 0 and 2 share nothing directly.
-            (
-                "e:a@x.nl | e:a@x.nl p:+31612345678 | p:+31612345678",
-                "0,1,2",
-            ),
-            // A chain that closes late still gives one cluster, named by its smallest member.
-            (
-                "e:a@x.nl | p:+31201234567 | e:b@x.nl | e:b@x.nl p:+31201234567 e:a@x.nl",
-                "0,1,2,3",
-            ),
-            // Local numbers are not keys: the normaliser could not place them.
-            ("p:0612345678 | p:0612345678", "0 1"),
-            (
-                "u:https://www.linkedin.com/in/jan | l:jan | e:jan@x.nl",
-                "0,1 2",
-            ),
-            // A key kind is part of the key.
-            ("e:jan | l:jan", "0 1"),
-            ("e:c@x.nl | e:d@x.nl | e:c@x.nl | e:d@x.nl", "0,2 1,3"),
-        ];
-        for (spec, want) in CASES {
-            let contacts: Vec<Contact> = if spec.is_empty() {
-                Vec::new()
-            } else {
-                spec.split('|')
-                    .enumerate()
-                    .map(|(i, s)| from_spec(i as u32 + 1, s.trim()))
-                    .collect()
-            };
-            let refs: Vec<&Contact> = contacts.iter().collect();
-            let got = SharedKeys.resolve(&refs);
-            let got: Vec<String> = got
-                .iter()
-                .map(|g| g.iter().map(usize::to_string).collect::<Vec<_>>().join(","))
-                .collect();
-            assert_eq!(got.join(" "), *want, "case {spec:?}");
-        }
-    }
-
-    #[test]
     fn from_groups_is_canonical() {
         let c = Clusters::from_groups(vec![vec![3, 1], vec![], vec![2, 0, 2]]);
         assert_eq!(c.groups(), &[vec![0, 2], vec![1, 3]]);
         assert_eq!(c.len(), 2);
         assert!(!c.is_empty());
-    }
-
-    /// An independent oracle: merge clusters pairwise until no two share a key (quadratic,
-    /// obviously correct).
-    fn naive(contacts: &[Contact]) -> Vec<Vec<usize>> {
-        let mut groups: Vec<(Vec<usize>, Vec<Key>)> = contacts
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (vec![i], keys(c)))
-            .collect();
-        loop {
-            let mut merged = false;
-            'outer: for a in 0..groups.len() {
-                for b in a + 1..groups.len() {
-                    if groups[a].1.iter().any(|k| groups[b].1.contains(k)) {
-                        let (members, ks) = groups.remove(b);
-                        groups[a].0.extend(members);
-                        groups[a].1.extend(ks);
-                        merged = true;
-                        break 'outer;
-                    }
-                }
-            }
-            if !merged {
-                break;
-            }
-        }
-        Clusters::from_groups(groups.into_iter().map(|g| g.0).collect()).into_groups()
-    }
-
-    fn arb_contact() -> impl Strategy<Value = Contact> {
-        // Small pools so that records collide often; `''` and a local number never join.
-        let email = prop::sample::select(vec!["a@x.nl", "b@x.nl", "c@x.nl", "A@X.NL", ""]);
-        let phone = prop::sample::select(vec!["+31612345678", "+31201234567", "0612345678", ""]);
-        let url = prop::sample::select(vec![
-            "https://www.linkedin.com/in/jan",
-            "https://linkedin.com/in/JAN/",
-            "https://www.linkedin.com/in/piet",
-            "https://example.nl",
-        ]);
-        (
-            prop::collection::vec(email, 0..3),
-            prop::collection::vec(phone, 0..2),
-            prop::collection::vec(url, 0..2),
-        )
-            .prop_map(|(emails, phones, urls)| {
-                let mut c = contact(1);
-                c.emails = emails.into_iter().map(|v| value(v, None)).collect();
-                c.phones = phones.into_iter().map(|v| value(v, None)).collect();
-                c.urls = urls.into_iter().map(|v| value(v, None)).collect();
-                c
-            })
-    }
-
-    proptest! {
-        #[test]
-        fn resolve_is_the_partition_by_shared_keys(
-            contacts in prop::collection::vec(arb_contact(), 0..24)
-        ) {
-            let refs: Vec<&Contact> = contacts.iter().collect();
-            let got = SharedKeys.resolve(&refs).into_groups();
-            // A partition of 0..n in canonical form …
-            let mut all: Vec<usize> = got.iter().flatten().copied().collect();
-            all.sort_unstable();
-            prop_assert_eq!(all, (0..contacts.len()).collect::<Vec<_>>());
-            prop_assert_eq!(&got, &Clusters::from_groups(got.clone()).into_groups());
-            // … and exactly the one the oracle finds.
-            prop_assert_eq!(got, naive(&contacts));
-        }
-
-        #[test]
-        fn input_order_does_not_change_the_clusters(
-            (contacts, order) in prop::collection::vec(arb_contact(), 0..24)
-                .prop_flat_map(|cs| {
-                    let n = cs.len();
-                    (Just(cs), Just((0..n).collect::<Vec<usize>>()).prop_shuffle())
-                })
-        ) {
-            let refs: Vec<&Contact> = contacts.iter().collect();
-            let straight = SharedKeys.resolve(&refs).into_groups();
-            let shuffled_refs: Vec<&Contact> = order.iter().map(|&i| &contacts[i]).collect();
-            let shuffled = SharedKeys.resolve(&shuffled_refs);
-            // Map positions in the shuffled input back to original positions.
-            let back = Clusters::from_groups(
-                shuffled.iter().map(|g| g.iter().map(|&p| order[p]).collect()).collect(),
-            );
-            prop_assert_eq!(straight, back.into_groups());
-        }
     }
 }

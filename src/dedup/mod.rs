@@ -1,7 +1,7 @@
 //! Deduplication: which records are the same person, and what that person looks like merged.
 //!
-//! For now identity is the union of shared keys (normalised e-mail, E.164 phone, LinkedIn
-//! profile) behind [`identity::Resolver`]; the matching engine will fill the same interface.
+//! Identity is the matching engine ([`engine::Engine`]: block, score, cluster with the user's
+//! decisions); the store runs it over every active record in every run that changes the index.
 
 pub mod block;
 pub mod cluster;

@@ -9,6 +9,7 @@
 //! - [`search`]: candidates from the index and their ranking;
 //! - [`card`]: one person as `who` shows it, as data (serde, for `--json`) and as text;
 //! - [`history`]: values that only records of older file versions give;
+//! - [`met`]: who was met at an event or place (`who --met`);
 //! - [`annotate`]: the JSON Lines keys, vCard properties and CSV notes for purposes, history,
 //!   encounter notes and runs.
 //!
@@ -18,4 +19,5 @@
 pub mod annotate;
 pub mod card;
 pub mod history;
+pub mod met;
 pub mod search;

@@ -9,7 +9,9 @@
 
 use super::ReportData;
 
-/// The summary; `written_to` is where the HTML report was written (`None`: stdout or nowhere).
+/// The summary, one block under `report:`; `written_to` is where the HTML report was written
+/// (`None`: stdout). After an import it follows the run's own summary, so it repeats no
+/// per-run counts, only what the index holds and what needs the user.
 pub fn render_terminal(data: &ReportData, written_to: Option<&str>) -> String {
     let mut out = String::new();
     let kinds: Vec<String> = data
@@ -18,7 +20,7 @@ pub fn render_terminal(data: &ReportData, written_to: Option<&str>) -> String {
         .map(|k| format!("{} {}", k.kind, k.files))
         .collect();
     out.push_str(&format!(
-        "index: {} {}, {} {}{}; {} records imported, {} rejected; {} {}\n",
+        "report: {} {}, {} {}{}; {} records imported, {} rejected; {} {}\n",
         data.runs,
         plural(data.runs, "run", "runs"),
         data.files(),
@@ -34,7 +36,7 @@ pub fn render_terminal(data: &ReportData, written_to: Option<&str>) -> String {
         plural(data.persons_total, "person", "persons"),
     ));
     out.push_str(&format!(
-        "dedup: {} automatic {}, {} uncertain {}{}, {} {} with conflicting values\n",
+        "  {} automatic {}, {} uncertain {}{}, {} {} with conflicting values\n",
         data.merges_total,
         plural(data.merges_total, "merge", "merges"),
         data.uncertain_total,
@@ -49,20 +51,20 @@ pub fn render_terminal(data: &ReportData, written_to: Option<&str>) -> String {
     ));
     if data.rejected_total > 0 {
         out.push_str(&format!(
-            "rejected: {} {} (listed in the report)\n",
+            "  {} rejected {} (listed in the report)\n",
             data.rejected_total,
             plural(data.rejected_total, "record", "records"),
         ));
     }
     if data.without_purpose_total > 0 {
         out.push_str(&format!(
-            "purpose: {} {} met in the last six months without one → netwerk-import who --no-purpose\n",
+            "  {} {} met in the last six months without a purpose → netwerk-import who --no-purpose\n",
             data.without_purpose_total,
             plural(data.without_purpose_total, "person", "persons"),
         ));
     }
     if let Some(path) = written_to {
-        out.push_str(&format!("report: {path}\n"));
+        out.push_str(&format!("  written to {path}\n"));
     }
     out
 }
@@ -96,8 +98,8 @@ mod tests {
         };
         assert_eq!(
             render_terminal(&data, None),
-            "index: 1 run, 1 file (vcard 1); 3 records imported, 0 rejected; 2 persons\n\
-             dedup: 1 automatic merge, 0 uncertain pairs, 0 persons with conflicting values\n"
+            "report: 1 run, 1 file (vcard 1); 3 records imported, 0 rejected; 2 persons\n\
+             \x20 1 automatic merge, 0 uncertain pairs, 0 persons with conflicting values\n"
         );
         data.uncertain_total = 2;
         data.rejected_total = 1;
@@ -107,8 +109,11 @@ mod tests {
             text.contains("2 uncertain pairs → netwerk-import review"),
             "{text}"
         );
-        assert!(text.contains("rejected: 1 record "), "{text}");
-        assert!(text.contains("purpose: 3 persons met"), "{text}");
-        assert!(text.ends_with("report: /tmp/x/report.html\n"), "{text}");
+        assert!(text.contains("  1 rejected record "), "{text}");
+        assert!(text.contains("  3 persons met"), "{text}");
+        assert!(
+            text.ends_with("  written to /tmp/x/report.html\n"),
+            "{text}"
+        );
     }
 }

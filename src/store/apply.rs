@@ -14,10 +14,13 @@
 //!    message, a photo's EXIF), and a calendar's events with their attendees. Active files
 //!    under the run's roots that were not found are marked deleted (kept, still active); a
 //!    deleted file found again unchanged is unmarked.
-//! 3. Identity over all active records ([`SharedKeys`]), ids by [`assign`]; votes come from the
+//! 3. Identity over all active records: the matching engine ([`Engine`]) with the user's
+//!    decisions as must-link and cannot-link pairs, ids by [`assign`]; votes come from the
 //!    records' current persons and, for the records of a changed file, from their predecessor
 //!    in the superseded version (same raw text first, else a shared identity key), so that a
-//!    file exported again keeps its people's ids.
+//!    file exported again keeps its people's ids. A decision naming a superseded record is
+//!    moved to that record's successor first, so decisions survive a file exported again.
+//!    The engine's merges and uncertain pairs replace `match_evidence` as a whole.
 //! 4. Only persons whose records changed get their `person_records`, `person_encounters` and
 //!    search rows rewritten; persons left without records are retired (kept, never deleted).
 //!    A person absorbed by another (a merge) hands it its history (superseded records, calendar
@@ -27,12 +30,13 @@
 //!    attendees: by e-mail, else by a name exactly one current person has.
 //!
 //! A dry run does all of this and rolls back. What it does not do: decide what a file is or
-//! whether it changed on disk (the pipeline passes hashes), or apply user decisions (a later
-//! issue; the `decisions` table waits).
+//! whether it changed on disk (the pipeline passes hashes), or check or record user decisions
+//! (that is [`super::decide`]; this module only obeys them).
 
 use super::assign::{self, Ballot};
 use super::{sha256_hex, Changes, Context, PersonChange, RunInput, RunOutcome, StoreError};
-use crate::dedup::identity::{self, Key, Resolver, SharedKeys};
+use crate::dedup::engine::{Decisions, Engine, Evidence, Outcome};
+use crate::dedup::identity::{self, Key};
 use crate::encounter;
 use crate::model::{Contact, RawContact, SourceKind};
 use crate::normalize::text::fold;
@@ -74,6 +78,28 @@ pub(super) fn persons_by_kind(
     )?;
     let rows = st.query_map([run_id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
     rows.collect()
+}
+
+/// Pairs in `match_evidence` waiting for the user's review.
+pub(super) fn uncertain_total(conn: &Connection) -> rusqlite::Result<usize> {
+    conn.query_row(
+        "SELECT count(*) FROM match_evidence WHERE kind = 'uncertain'",
+        [],
+        |row| row.get(0),
+    )
+}
+
+impl PersonCounts {
+    /// Copy the counts into a run's outcome.
+    pub(super) fn fill(&self, o: &mut RunOutcome) {
+        o.persons_new = self.new;
+        o.persons_updated = self.updated;
+        o.persons_retired = self.retired;
+        o.persons_total = self.total;
+        o.merges = self.merges;
+        o.merges_new = self.merges_new;
+        o.uncertain = self.uncertain;
+    }
 }
 
 pub(super) fn persons_total(conn: &Connection) -> rusqlite::Result<usize> {
@@ -122,6 +148,8 @@ pub(super) fn apply(
     let restored = restored_files(&tx, index, &unchanged)?;
     if todo.is_empty() && deleted.is_empty() && restored.is_empty() {
         outcome.persons_total = persons_total(&tx).ctx(index, || "counting persons".to_string())?;
+        outcome.uncertain =
+            uncertain_total(&tx).ctx(index, || "counting the pairs to review".to_string())?;
         // Dropping the transaction rolls it back; it wrote nothing.
         return Ok(outcome);
     }
@@ -178,12 +206,12 @@ pub(super) fn apply(
     // Calendars never change who is who: skip identity when only they (or deletions) changed.
     if todo.iter().any(|(f, _)| f.kind != SourceKind::Ics) {
         let counts = w.identify(&mut changes)?;
-        outcome.persons_new = counts.new;
-        outcome.persons_updated = counts.updated;
-        outcome.persons_retired = counts.retired;
-        outcome.persons_total = counts.total;
+        counts.fill(&mut outcome);
     } else {
         outcome.persons_total = persons_total(&tx).ctx(index, || "counting persons".to_string())?;
+        // The engine's outcome stands as the last identity run left it.
+        outcome.uncertain =
+            uncertain_total(&tx).ctx(index, || "counting the pairs to review".to_string())?;
     }
     if !todo.is_empty() {
         w.link_calendars()?;
@@ -298,20 +326,26 @@ fn restored_files(
     Ok(out)
 }
 
-struct Writer<'a> {
-    tx: &'a Transaction<'a>,
-    index: &'a str,
-    run_id: i64,
+pub(super) struct Writer<'a> {
+    pub(super) tx: &'a Transaction<'a>,
+    pub(super) index: &'a str,
+    pub(super) run_id: i64,
     /// Encounters written this run (a Cell: every writer method takes `&self`).
-    encounters_added: std::cell::Cell<usize>,
+    pub(super) encounters_added: std::cell::Cell<usize>,
 }
 
 #[derive(Debug, Default)]
-struct PersonCounts {
-    new: usize,
-    updated: usize,
-    retired: usize,
-    total: usize,
+pub(super) struct PersonCounts {
+    pub(super) new: usize,
+    pub(super) updated: usize,
+    pub(super) retired: usize,
+    pub(super) total: usize,
+    /// The engine's automatic merges over the whole index, and how many of them were not
+    /// in `match_evidence` before this run.
+    pub(super) merges: usize,
+    pub(super) merges_new: usize,
+    /// Pairs left for review.
+    pub(super) uncertain: usize,
 }
 
 /// An active imported record, loaded for identity.
@@ -328,7 +362,7 @@ struct Active {
 
 impl Writer<'_> {
     /// Run one statement (cached: most run once per record or person) with context.
-    fn exec(
+    pub(super) fn exec(
         &self,
         sql: &str,
         params: impl rusqlite::Params,
@@ -340,7 +374,7 @@ impl Writer<'_> {
             .ctx(self.index, what)
     }
 
-    fn insert_run(&self, run: &RunInput) -> Result<i64, StoreError> {
+    pub(super) fn insert_run(&self, run: &RunInput) -> Result<i64, StoreError> {
         self.exec(
             "INSERT INTO runs (started_at, command) VALUES (?1, ?2)",
             params![run.started_at, run.command],
@@ -349,7 +383,7 @@ impl Writer<'_> {
         Ok(self.tx.last_insert_rowid())
     }
 
-    fn finish_run(&self, o: &RunOutcome) -> Result<(), StoreError> {
+    pub(super) fn finish_run(&self, o: &RunOutcome) -> Result<(), StoreError> {
         self.exec(
             "UPDATE runs SET files_new = ?2, files_changed = ?3, files_unchanged = ?4,
                 records_added = ?5, records_rejected = ?6, persons_new = ?7,
@@ -597,13 +631,15 @@ impl Writer<'_> {
 
     /// Steps 3 and 4 of the module doc: resolve identity over every active record and bring
     /// persons, their links, encounters and search rows up to date.
-    fn identify(&self, changes: &mut Changes) -> Result<PersonCounts, StoreError> {
+    pub(super) fn identify(&self, changes: &mut Changes) -> Result<PersonCounts, StoreError> {
         let active = self.load_active()?;
         let refs: Vec<&Contact> = active.iter().map(|a| &a.contact).collect();
-        let clusters = SharedKeys.resolve(&refs);
-
         let links = self.current_links()?;
         let predecessors = self.predecessors(&active)?;
+        self.follow_decisions(&active, &predecessors)?;
+        let decisions = self.engine_decisions(&active)?;
+        let outcome = Engine::default().run(&refs, &decisions);
+        let clusters = &outcome.clusters;
         let before = self.membership_before()?;
 
         let ballots: Vec<Ballot> = clusters
@@ -612,7 +648,8 @@ impl Writer<'_> {
                 let mut votes: BTreeMap<&str, usize> = BTreeMap::new();
                 for &m in members {
                     let id = active[m].id;
-                    if let Some(p) = links.get(&id).or_else(|| predecessors.get(&id)) {
+                    let predecessor = predecessors.get(&id).map(|p| &p.person);
+                    if let Some(p) = links.get(&id).or(predecessor) {
                         *votes.entry(p.as_str()).or_default() += 1;
                     }
                 }
@@ -627,8 +664,18 @@ impl Writer<'_> {
         let states = self.person_states()?;
         let mut counts = PersonCounts {
             total: ids.len(),
+            merges: outcome.merges.len(),
+            uncertain: outcome.uncertain.len(),
             ..PersonCounts::default()
         };
+        // Input position → its person after this run.
+        let mut person_at: Vec<&str> = vec![""; active.len()];
+        for (members, person) in clusters.iter().zip(&ids) {
+            for &m in members {
+                person_at[m] = person.as_str();
+            }
+        }
+        counts.merges_new = self.write_evidence(&active, &outcome, &person_at)?;
         let empty = Membership::default();
         // Person → its cluster, for persons that absorb a retired one below.
         let mut cluster_of: HashMap<&str, &[usize]> = HashMap::new();
@@ -736,6 +783,154 @@ impl Writer<'_> {
         Ok(counts)
     }
 
+    /// Move the user's decisions that name a record superseded in this run to the record that
+    /// replaces it (its predecessor match), so that a decision survives the file being exported
+    /// again with changed raw text. Renames happen in one pass (never twice in one run), and a
+    /// decision whose record has no successor stays as it is, dormant, until that record is
+    /// active again.
+    fn follow_decisions(
+        &self,
+        active: &[Active],
+        predecessors: &HashMap<i64, Predecessor>,
+    ) -> Result<(), StoreError> {
+        // Old key → new key; only looked up, never iterated.
+        let renamed: HashMap<&str, &str> = active
+            .iter()
+            .filter_map(|a| {
+                let p = predecessors.get(&a.id)?;
+                (p.key != a.stable_key).then_some((p.key.as_str(), a.stable_key.as_str()))
+            })
+            .collect();
+        if renamed.is_empty() {
+            return Ok(());
+        }
+        let what = || "moving decisions to the records that replace theirs".to_string();
+        let rows: Vec<(i64, String, Option<String>)> = {
+            let mut st = self
+                .tx
+                .prepare("SELECT id, record_a, record_b FROM decisions ORDER BY id")
+                .ctx(self.index, what)?;
+            let rows = st
+                .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+                .ctx(self.index, what)?;
+            rows.collect::<rusqlite::Result<_>>()
+                .ctx(self.index, what)?
+        };
+        for (id, a, b) in rows {
+            let new_a = renamed.get(a.as_str()).copied();
+            let new_b = b.as_deref().and_then(|b| renamed.get(b).copied());
+            if new_a.is_none() && new_b.is_none() {
+                continue;
+            }
+            self.exec(
+                "UPDATE decisions SET record_a = ?2, record_b = ?3 WHERE id = ?1",
+                params![id, new_a.unwrap_or(a.as_str()), new_b.or(b.as_deref())],
+                what,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The user's decisions as the engine takes them: pairs of input positions. Decisions
+    /// naming a record that is not active are left out (they wait).
+    fn engine_decisions(&self, active: &[Active]) -> Result<Decisions, StoreError> {
+        let what = || "loading the decisions".to_string();
+        // Only looked up, never iterated.
+        let position: HashMap<&str, usize> = active
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.stable_key.as_str(), i))
+            .collect();
+        let mut st = self
+            .tx
+            .prepare(
+                "SELECT kind, record_a, record_b FROM decisions
+                 WHERE record_b IS NOT NULL ORDER BY id",
+            )
+            .ctx(self.index, what)?;
+        let rows = st
+            .query_map([], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                ))
+            })
+            .ctx(self.index, what)?;
+        let mut out = Decisions::default();
+        for row in rows {
+            let (kind, a, b) = row.ctx(self.index, what)?;
+            let (Some(&a), Some(&b)) = (position.get(a.as_str()), position.get(b.as_str())) else {
+                continue;
+            };
+            if kind == "merge" {
+                out.must_link.push((a, b));
+            } else {
+                out.cannot_link.push((a, b));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Replace `match_evidence` with this run's outcome. Returns how many merges were not
+    /// there before (the same two records joined by an earlier run do not count as new).
+    fn write_evidence(
+        &self,
+        active: &[Active],
+        outcome: &Outcome,
+        person_at: &[&str],
+    ) -> Result<usize, StoreError> {
+        let what = || "writing the match evidence".to_string();
+        let before: HashSet<(String, String)> = {
+            let mut st = self
+                .tx
+                .prepare("SELECT record_a, record_b FROM match_evidence WHERE kind = 'merge'")
+                .ctx(self.index, what)?;
+            let rows = st
+                .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+                .ctx(self.index, what)?;
+            rows.collect::<rusqlite::Result<_>>()
+                .ctx(self.index, what)?
+        };
+        self.exec("DELETE FROM match_evidence", [], what)?;
+        let mut new = 0;
+        let lists: [(&str, &[Evidence]); 2] = [
+            ("merge", &outcome.merges),
+            ("uncertain", &outcome.uncertain),
+        ];
+        for (kind, list) in lists {
+            for (seq, e) in list.iter().enumerate() {
+                let (a, b) = (&active[e.a], &active[e.b]);
+                if kind == "merge"
+                    && !before.contains(&(a.stable_key.clone(), b.stable_key.clone()))
+                {
+                    new += 1;
+                }
+                let fields = serde_json::to_string(&e.fields).ctx(self.index, what)?;
+                self.exec(
+                    "INSERT INTO match_evidence (run_id, kind, seq, record_a, record_b, person_a,
+                         person_b, weight, probability, swapped, fields_json)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                    params![
+                        self.run_id,
+                        kind,
+                        seq as i64 + 1,
+                        a.stable_key,
+                        b.stable_key,
+                        person_at[e.a],
+                        person_at[e.b],
+                        e.weight,
+                        e.probability,
+                        e.swapped,
+                        fields
+                    ],
+                    what,
+                )?;
+            }
+        }
+        Ok(new)
+    }
+
     /// The first line of a person's search row: its first full name.
     fn search_name(&self, person: &str) -> Result<Option<String>, StoreError> {
         let name: Option<String> = self
@@ -817,7 +1012,7 @@ impl Writer<'_> {
     /// e-mail (any address any record of a current person ever had), else by a name that
     /// exactly one current person has (folded: case and accents do not count). Only the
     /// differences are written, so an unchanged calendar keeps its links and their runs.
-    fn link_calendars(&self) -> Result<(), StoreError> {
+    pub(super) fn link_calendars(&self) -> Result<(), StoreError> {
         let what = || "linking calendar events to persons".to_string();
         let attendees: Vec<(i64, Option<String>, Option<String>)> = {
             let mut st = self
@@ -1033,13 +1228,13 @@ impl Writer<'_> {
     /// For the records of files changed in this run: the person of the record they replace in
     /// the superseded version. Same raw text first (the same record at the same ordinal if
     /// there is one), else the first old record that shares an identity key; each old record
-    /// passes its person on once.
-    fn predecessors(&self, active: &[Active]) -> Result<HashMap<i64, String>, StoreError> {
+    /// passes its person (and, for decisions, its stable key) on once.
+    fn predecessors(&self, active: &[Active]) -> Result<HashMap<i64, Predecessor>, StoreError> {
         let what = || "loading the superseded records".to_string();
         let mut st = self
             .tx
             .prepare(
-                "SELECT r.path, r.ordinal, r.raw_hash, r.contact_json, pr.person_id
+                "SELECT r.path, r.ordinal, r.raw_hash, r.contact_json, pr.person_id, r.stable_key
                  FROM records r
                  JOIN files f ON f.id = r.file_id
                  JOIN person_records pr ON pr.record_id = r.id
@@ -1055,13 +1250,14 @@ impl Writer<'_> {
                     row.get::<_, String>(2)?,
                     row.get::<_, String>(3)?,
                     row.get::<_, String>(4)?,
+                    row.get::<_, String>(5)?,
                 ))
             })
             .ctx(self.index, what)?;
-        // path → (record, its person), in ordinal order.
-        let mut old_by_path: BTreeMap<String, Vec<(Candidate, String)>> = BTreeMap::new();
+        // path → (record, its person and key), in ordinal order.
+        let mut old_by_path: BTreeMap<String, Vec<(Candidate, Predecessor)>> = BTreeMap::new();
         for row in rows {
-            let (path, ordinal, raw_hash, json, person) = row.ctx(self.index, what)?;
+            let (path, ordinal, raw_hash, json, person, key) = row.ctx(self.index, what)?;
             let contact: Contact = serde_json::from_str(&json).ctx(self.index, || {
                 format!("reading the stored contact {path}#{ordinal}")
             })?;
@@ -1072,7 +1268,7 @@ impl Writer<'_> {
                     raw_hash,
                     keys,
                 },
-                person,
+                Predecessor { person, key },
             ));
         }
         if old_by_path.is_empty() {
@@ -1351,6 +1547,13 @@ fn first_name(contacts: &[&Contact]) -> Option<String> {
 struct Membership {
     records: BTreeSet<i64>,
     keys: BTreeSet<String>,
+}
+
+/// The record a record of a changed file replaces: its person and its stable key.
+#[derive(Debug, Clone)]
+struct Predecessor {
+    person: String,
+    key: String,
 }
 
 /// A record of one file version, as far as predecessor matching needs it.

@@ -31,19 +31,26 @@
 //! - a dry run ([`RunInput::dry_run`]) computes everything and rolls it back;
 //! - one writer across processes: import runs and `note` hold an [`IndexLock`].
 //!
+//! - the user's decisions (`merge`, `separate`, `unmerge`: [`Index::decide`]) are checked,
+//!   stored and applied in one transaction, and every later run obeys them; the matching
+//!   engine's merges and uncertain pairs are kept in `match_evidence` ([`Index::evidence`]).
+//!
 //! What it does not do: read or normalise files, decide identity itself (that is
-//! [`crate::dedup::identity`]), or merge a person's records into one view (`dedup::merge`).
+//! [`crate::dedup::engine`]), or merge a person's records into one view (`dedup::merge`).
 
 mod apply;
 mod assign;
+mod decide;
 mod lock;
 mod query;
 mod read;
 mod report;
 
+pub use decide::{Decision, DecisionOutcome, EvidenceRow, FieldRow};
 pub use lock::{IndexLock, LockError};
 pub use query::{
-    Detail, EncounterDetail, HistoricRecord, Location, NoPurpose, Purpose, SearchRow, SourceDetail,
+    Detail, EncounterDetail, HistoricRecord, Location, MetRow, NoPurpose, Purpose, SearchRow,
+    SourceDetail,
 };
 pub use report::{EvidenceKind, Totals};
 
@@ -98,6 +105,10 @@ pub enum StoreError {
     /// The run itself is inconsistent (a pipeline bug, not bad user data).
     #[error("{path}: {what}")]
     Input { path: String, what: String },
+    /// A user's decision was refused (unknown person, the same person twice, a contradiction
+    /// of an earlier decision); nothing was written.
+    #[error("{what}")]
+    Refused { what: String },
 }
 
 /// Attach the index path and what was being done to a lower-level error.
@@ -269,6 +280,12 @@ pub struct RunOutcome {
     /// disappeared from a changed file).
     pub persons_retired: usize,
     pub persons_total: usize,
+    /// The matching engine's automatic merges over the whole index after this run, and how
+    /// many of them this run made (two records no earlier run had joined).
+    pub merges: usize,
+    pub merges_new: usize,
+    /// Pairs the engine left for the user's review (`netwerk-import review`).
+    pub uncertain: usize,
     /// Active files under the run's roots that were not found any more (marked, kept).
     pub files_deleted: usize,
     /// True when the run was a dry run: everything above is what it would have done.
@@ -452,6 +469,31 @@ impl Index {
         apply::apply(&mut self.conn, &self.path, run)
     }
 
+    /// Check, store and apply one decision of the user's in one transaction (a `runs` row with
+    /// `command`): refused with [`StoreError::Refused`] and nothing written when a person is
+    /// unknown or retired, named twice, or the decision contradicts an earlier one.
+    pub fn decide(
+        &mut self,
+        decision: &Decision,
+        note: Option<&str>,
+        started_at: &str,
+        command: &str,
+    ) -> Result<DecisionOutcome, StoreError> {
+        decide::decide(
+            &mut self.conn,
+            &self.path,
+            decision,
+            note,
+            started_at,
+            command,
+        )
+    }
+
+    /// The rows of `match_evidence` of one kind (`merge` or `uncertain`), in `seq` order.
+    pub fn evidence(&self, kind: &str) -> Result<Vec<EvidenceRow>, StoreError> {
+        decide::evidence(&self.conn, &self.path, kind)
+    }
+
     /// Every current person with its active records (sorted by path, then record) and its
     /// encounters, sorted by id.
     pub fn persons(&self) -> Result<Vec<crate::model::Person>, StoreError> {
@@ -529,6 +571,12 @@ impl Index {
 
     /// Current persons with an encounter dated on or after `since` (ISO date) and no purpose,
     /// most recently met first.
+    /// Every encounter with an event name or place, with each active person linked to it,
+    /// for `who --met` (ordered by date, encounter, person).
+    pub fn met_rows(&self) -> Result<Vec<query::MetRow>, StoreError> {
+        query::met_rows(&self.conn, &self.path)
+    }
+
     pub fn without_purpose(&self, since: &str) -> Result<Vec<NoPurpose>, StoreError> {
         query::without_purpose(&self.conn, &self.path, since)
     }

@@ -113,6 +113,24 @@ pub struct NoPurpose {
     pub encounters: usize,
 }
 
+/// One person at one encounter, for `who --met`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MetRow {
+    pub encounter: i64,
+    pub event: Option<String>,
+    pub date: Option<String>,
+    pub place: Option<String>,
+    pub how: String,
+    /// The file that told it.
+    pub source: String,
+    pub person: String,
+    pub name: Option<String>,
+    /// `record`, `email` or `name` (see `person_encounters.matched_by`).
+    pub matched_by: String,
+    /// For calendar events: how many others were invited.
+    pub attendees: Option<u32>,
+}
+
 pub(super) fn person_exists(
     conn: &Connection,
     index: &str,
@@ -554,4 +572,41 @@ pub(super) fn without_purpose(
     }
     out.sort_by(|a, b| b.last_met.cmp(&a.last_met).then(a.id.cmp(&b.id)));
     Ok(out)
+}
+
+/// Every encounter of an active person that has an event name or a place, with the person:
+/// the caller filters (accent-folded words) and groups. Ordered by date, encounter, person.
+pub(super) fn met_rows(conn: &Connection, index: &str) -> Result<Vec<MetRow>, StoreError> {
+    let what = || "listing encounters".to_string();
+    let mut st = conn
+        .prepare(
+            "SELECT e.id, e.event, e.date, e.place, e.how, e.source, pe.person_id, s.name,
+                    pe.matched_by, e.attendees
+             FROM person_encounters pe
+             JOIN encounters e ON e.id = pe.encounter_id
+             JOIN persons p ON p.id = pe.person_id
+             LEFT JOIN person_search s ON s.rowid = p.rowid
+             WHERE p.retired_run IS NULL AND (e.event IS NOT NULL OR e.place IS NOT NULL)
+             ORDER BY e.date IS NULL, e.date, e.id, pe.person_id",
+        )
+        .ctx(index, what)?;
+    let rows = st
+        .query_map([], |row| {
+            Ok(MetRow {
+                encounter: row.get(0)?,
+                event: row.get(1)?,
+                date: row.get(2)?,
+                place: row.get(3)?,
+                how: row.get(4)?,
+                source: row.get(5)?,
+                person: row.get(6)?,
+                name: row
+                    .get::<_, Option<String>>(7)?
+                    .and_then(|n| n.lines().next().map(str::to_string)),
+                matched_by: row.get(8)?,
+                attendees: row.get(9)?,
+            })
+        })
+        .ctx(index, what)?;
+    rows.collect::<Result<Vec<_>, _>>().ctx(index, what)
 }
