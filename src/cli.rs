@@ -118,6 +118,10 @@ pub enum Command {
     /// Undo the automatic merges that formed a person: its records go back apart and stay
     /// apart in later runs (records you merged yourself stay together).
     Unmerge(UnmergeArgs),
+    /// Write the deduplication report again from the index: one self-contained HTML page
+    /// (merges with their evidence, uncertain pairs side by side, conflicts, rejected records,
+    /// people met recently without a purpose). A short summary goes to stderr.
+    Report(ReportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -155,6 +159,14 @@ pub struct UnmergeArgs {
     /// Why, in your words; kept with the decision.
     #[arg(long, value_name = "TEXT")]
     pub note: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Write the HTML here (created readable by the owner only); `-` writes it to stdout.
+    /// Default: `report.html` beside the index.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -310,5 +322,15 @@ mod tests {
         assert!(matches!(cli.command, Some(Command::Unmerge(u)) if u.person == "p-1"));
         assert!(Cli::try_parse_from(["netwerk-import", "merge", "p-1"]).is_err());
         assert!(Cli::try_parse_from(["netwerk-import", "unmerge"]).is_err());
+    }
+
+    #[test]
+    fn parses_report() {
+        let cli = Cli::try_parse_from(["netwerk-import", "report", "-o", "-"]).expect("parses");
+        assert!(
+            matches!(cli.command, Some(Command::Report(r)) if r.output.as_deref() == Some(std::path::Path::new("-")))
+        );
+        let cli = Cli::try_parse_from(["netwerk-import", "report"]).expect("parses");
+        assert!(matches!(cli.command, Some(Command::Report(r)) if r.output.is_none()));
     }
 }

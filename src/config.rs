@@ -22,6 +22,10 @@ pub enum Mode {
     Note(NoteConfig),
     Review(ReviewConfig),
     Decide(DecideConfig),
+    /// Write the deduplication report: to this file, or to stdout (`None`, `-o -`).
+    Report {
+        output: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -155,6 +159,13 @@ impl Config {
                     region,
                 })
             }
+            Some(Command::Report(args)) => Mode::Report {
+                output: match args.output {
+                    Some(path) if path.as_os_str() == "-" => None,
+                    Some(path) => Some(path),
+                    None => Some(crate::report::default_path(&index)),
+                },
+            },
             Some(Command::Note(args)) => {
                 if args.offer.is_none() && args.ask.is_none() {
                     bail!("note: give --offer TEXT, --ask TEXT or both");

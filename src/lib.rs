@@ -8,7 +8,7 @@
 //!     ▼
 //! dedup: engine (block ──► score ──► cluster + the user's decisions) ──► merge (survivorship)
 //!     ▼
-//! store (SQLite, one transaction per run) ──► export (jsonl · vCard 4.0 · CSV) ──► summary
+//! store (SQLite, one transaction per run) ──► export (jsonl · vCard 4.0 · CSV) ──► report (HTML + terminal)
 //!     ▼
 //! query: who (search ──► cards), note (purposes)
 //! decide: review (uncertain pairs), merge / separate / unmerge (stored, applied at once)
@@ -29,6 +29,7 @@ pub mod normalize;
 pub mod pipeline;
 pub mod private;
 pub mod query;
+pub mod report;
 pub mod sources;
 pub mod store;
 pub mod synth;

@@ -50,6 +50,9 @@ fn run(cfg: &Config, command: &str) -> anyhow::Result<u8> {
             }
             if !cfg.quiet {
                 write!(err, "{}", summary.render())?;
+                if let Some(report) = &summary.report {
+                    write!(err, "{report}")?;
+                }
             }
             if import.dry_run {
                 // What the user asked for: stdout.
@@ -70,6 +73,13 @@ fn run(cfg: &Config, command: &str) -> anyhow::Result<u8> {
                     pipeline::export(&cfg.index, *format, &mut file)?;
                 }
                 None => pipeline::export(&cfg.index, *format, &mut std::io::stdout().lock())?,
+            }
+            Ok(OK)
+        }
+        Mode::Report { output } => {
+            let text = pipeline::report(&cfg.index, output.as_deref(), &mut std::io::stdout())?;
+            if !cfg.quiet {
+                write!(std::io::stderr().lock(), "{text}")?;
             }
             Ok(OK)
         }

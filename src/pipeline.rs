@@ -2,7 +2,8 @@
 //!
 //! import: lock the index → discover → read (per file, parallel) → normalise (per record,
 //! parallel) → encounters (sidecars, folders, flags, calendars) → store (one transaction:
-//! records, identity, persons, calendar links; rolled back for `--dry-run`) → summary.
+//! records, identity, persons, calendar links; rolled back for `--dry-run`) → report (HTML
+//! beside the index, when the run changed it) → summary. report: store → report (HTML).
 //! export: store → merge → writer → annotations (purpose, history). who: store → search →
 //! cards. note: lock → search → store. Every stage returns plain data and counts; this module
 //! gathers the counts into a [`Summary`] that `main` prints once. Diagnostics are sorted
@@ -69,6 +70,9 @@ pub struct Summary {
     /// What the run changed, by name.
     #[serde(skip)]
     pub changes: Changes,
+    /// The report's terminal summary, when the run changed the index and wrote the report.
+    #[serde(skip)]
+    pub report: Option<String>,
 }
 
 impl Summary {
@@ -378,6 +382,15 @@ pub fn import(
     summary.merges_new = outcome.merges_new;
     summary.uncertain = outcome.uncertain;
     summary.changes = outcome.changes;
+    if outcome.changed && !cfg.dry_run {
+        let path = crate::report::default_path(index_path);
+        let data = crate::report::load(&index, &crate::report::Options::default())
+            .context("reading the index for the report (the index itself was updated)")?;
+        write_report(&data, &path)
+            .context("the index was updated, but its report could not be written")?;
+        let shown = path.display().to_string();
+        summary.report = Some(crate::report::render_terminal(&data, Some(&shown)));
+    }
     summary.diagnostics.sort();
     summary.diagnostics.dedup();
     Ok(summary)
@@ -575,6 +588,34 @@ pub fn export(index_path: &Path, format: ExportFormat, out: &mut dyn Write) -> R
     }
     buffered.flush()?;
     Ok(())
+}
+
+/// Write the HTML report to `path`, owner-only (it names people and their details).
+fn write_report(data: &crate::report::ReportData, path: &Path) -> Result<()> {
+    let html = crate::report::render_html(data);
+    let mut file = crate::private::create(path)?;
+    file.write_all(html.as_bytes())
+        .and_then(|()| file.flush())
+        .with_context(|| format!("writing the report {}", path.display()))
+}
+
+/// `report`: write the deduplication report to `output` (owner-only), or to `stdout` when
+/// `None`. Returns the terminal summary.
+pub fn report(index_path: &Path, output: Option<&Path>, stdout: &mut dyn Write) -> Result<String> {
+    let index = open_existing(index_path)?;
+    let data = crate::report::load(&index, &crate::report::Options::default())?;
+    match output {
+        Some(path) => {
+            write_report(&data, path)?;
+            let shown = path.display().to_string();
+            Ok(crate::report::render_terminal(&data, Some(&shown)))
+        }
+        None => {
+            stdout.write_all(crate::report::render_html(&data).as_bytes())?;
+            stdout.flush()?;
+            Ok(crate::report::render_terminal(&data, None))
+        }
+    }
 }
 
 /// Cards for the persons found by `query`, best first.

@@ -4,7 +4,8 @@
 //! records, their encounters and calendar events), and the user's purpose notes
 //! ([`Index::set_purpose`]). Out: the index file, and read-backs of it ([`Index::persons`],
 //! [`Index::raw_contact`], and for `who` and the exports [`Index::search`],
-//! [`Index::details`], [`Index::without_purpose`]). The schema is `schema.sql` plus
+//! [`Index::details`], [`Index::without_purpose`], and for the deduplication report
+//! [`Index::report_totals`], [`Index::match_evidence`] and their kin in `report.rs`). The schema is `schema.sql` plus
 //! `schema_v2.sql` and `schema_v3.sql`; its version is `PRAGMA user_version` (an index of version 1 is upgraded in
 //! place when opened).
 //!
@@ -43,6 +44,7 @@ mod decide;
 mod lock;
 mod query;
 mod read;
+mod report;
 
 pub use decide::{Decision, DecisionOutcome, EvidenceRow, FieldRow};
 pub use lock::{IndexLock, LockError};
@@ -50,6 +52,7 @@ pub use query::{
     Detail, EncounterDetail, HistoricRecord, Location, MetRow, NoPurpose, Purpose, SearchRow,
     SourceDetail,
 };
+pub use report::{EvidenceKind, Totals};
 
 use crate::model::{Contact, Encounter, RawContact, SourceKind};
 use crate::sources::Rejected;
