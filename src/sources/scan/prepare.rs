@@ -16,7 +16,7 @@
 //! engine's orientation detection (`ocr`), and no reading of HEIC (Debian's libheif is too old
 //! for `libheif-rs`; see the closing note in `BENCH-SCAN.md`).
 
-use image::{DynamicImage, GrayImage, ImageReader, Luma};
+use image::{DynamicImage, GrayImage, ImageDecoder, ImageReader, Luma};
 use imageproc::geometric_transformations::Projection;
 use std::io::Cursor;
 
@@ -24,8 +24,10 @@ use std::io::Cursor;
 pub const MAX_PIXELS: u64 = 50_000_000;
 /// Neither side may exceed this.
 pub const MAX_SIDE: u32 = 20_000;
-/// What the decoder may allocate for one image.
-pub const MAX_ALLOC: u64 = 400 << 20;
+/// What the decoder may allocate for one image: a 50-megapixel RGB photo (150 MB) fits, a
+/// bomb of 16-bit RGBA at the pixel limit (400 MB) does not. With the grey copy and the
+/// thumbnail made from it, one worker's image memory stays under about 250 MB.
+pub const MAX_ALLOC: u64 = 200 << 20;
 /// The long side of a prepared card: 85 mm at about 330 dpi.
 pub const CARD_LONG_SIDE: u32 = 1100;
 /// A whole image that holds no separable card is scaled down to this long side at most.
@@ -42,6 +44,15 @@ pub enum PrepareError {
         MAX_PIXELS / 1_000_000
     )]
     TooLarge { width: u32, height: u32 },
+    #[error(
+        "image of {width} × {height} pixels would take {megabytes} MB decoded, over the limit of {} MB (a decompression bomb?); skipped",
+        MAX_ALLOC >> 20
+    )]
+    TooDeep {
+        width: u32,
+        height: u32,
+        megabytes: u64,
+    },
     #[error("not a readable image: {0}")]
     Decode(String),
     #[error("{0}")]
@@ -123,17 +134,37 @@ pub fn decode(bytes: &[u8]) -> Result<DynamicImage, PrepareError> {
         }
         Ok(r)
     };
-    // The header first: refuse by size before any pixel buffer exists.
+    // The header first: refuse by size before any pixel buffer exists. The pixel count alone
+    // does not bound memory (a 7000 × 7000 PNG of 16-bit RGBA is 392 MB decoded), so the
+    // decoded size the header announces is checked as well.
     let mut probe = reader()?;
     probe.no_limits();
-    let (width, height) = probe
-        .into_dimensions()
+    let decoder = probe
+        .into_decoder()
         .map_err(|e| PrepareError::Decode(e.to_string()))?;
+    let (width, height) = decoder.dimensions();
+    let decoded = decoder.total_bytes();
+    drop(decoder);
     if width == 0 || height == 0 {
         return Err(PrepareError::ZeroSize { width, height });
     }
     if u64::from(width) * u64::from(height) > MAX_PIXELS || width > MAX_SIDE || height > MAX_SIDE {
         return Err(PrepareError::TooLarge { width, height });
+    }
+    if decoded > MAX_ALLOC {
+        return Err(PrepareError::TooDeep {
+            width,
+            height,
+            megabytes: decoded >> 20,
+        });
+    }
+    // The JPEG decoder fills what is missing from a cut-off file with grey and reports
+    // nothing; half a card would then be read as if it were the whole card.
+    if bytes.starts_with(b"\xFF\xD8") && !jpeg_is_complete(bytes) {
+        return Err(PrepareError::Decode(
+            "truncated JPEG (the data ends before its end-of-image marker; copy the file again)"
+                .to_string(),
+        ));
     }
     let mut r = reader()?;
     r.limits(limits());
@@ -141,6 +172,55 @@ pub fn decode(bytes: &[u8]) -> Result<DynamicImage, PrepareError> {
         image::ImageError::Limits(_) => PrepareError::TooLarge { width, height },
         e => PrepareError::Decode(e.to_string()),
     })
+}
+
+/// Whether a JPEG reaches the end-of-image marker of its primary image: walk the marker
+/// segments (skipping each by its length, so an EXIF thumbnail's own markers are not seen),
+/// and through each scan's entropy-coded data, where a 0xFF byte is always followed by 0x00 or
+/// a restart marker unless a new marker begins. Data after the end (phones append a second
+/// image or a video) does not matter.
+fn jpeg_is_complete(bytes: &[u8]) -> bool {
+    let mut i = 2;
+    loop {
+        // Fill bytes (0xFF repeated) may come before a marker.
+        while bytes.get(i) == Some(&0xFF) && bytes.get(i + 1) == Some(&0xFF) {
+            i += 1;
+        }
+        let (Some(&0xFF), Some(&marker)) = (bytes.get(i), bytes.get(i + 1)) else {
+            return false;
+        };
+        i += 2;
+        match marker {
+            0xD9 => return true,
+            // Markers without a length.
+            0x01 | 0xD0..=0xD7 => continue,
+            _ => {}
+        }
+        let Some(len) = bytes
+            .get(i..i + 2)
+            .map(|b| usize::from(u16::from_be_bytes([b[0], b[1]])))
+        else {
+            return false;
+        };
+        if len < 2 {
+            return false;
+        }
+        i += len;
+        if marker == 0xDA {
+            // Entropy-coded data up to the next real marker.
+            loop {
+                match (bytes.get(i), bytes.get(i + 1)) {
+                    (Some(&0xFF), Some(&next))
+                        if next != 0x00 && !(0xD0..=0xD7).contains(&next) =>
+                    {
+                        break
+                    }
+                    (Some(_), Some(_)) => i += 1,
+                    _ => return false,
+                }
+            }
+        }
+    }
 }
 
 /// The JPEG streams embedded in a PDF (`/Filter /DCTDecode`), in file order. Scanners write one
