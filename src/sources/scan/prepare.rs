@@ -94,13 +94,7 @@ pub fn decode_pages(bytes: &[u8]) -> Result<Vec<DynamicImage>, PrepareError> {
         return Err(PrepareError::Empty);
     }
     if bytes.starts_with(b"%PDF-") {
-        let jpegs = pdf_jpegs(bytes);
-        if jpegs.is_empty() {
-            return Err(PrepareError::Unsupported(
-                "PDF without embedded JPEG pages is not read (scan to JPEG, or export the pages as images)".to_string(),
-            ));
-        }
-        return jpegs.into_iter().map(decode).collect();
+        return pdf_pages(bytes);
     }
     if bytes.len() >= 12
         && &bytes[4..8] == b"ftyp"
@@ -223,33 +217,137 @@ fn jpeg_is_complete(bytes: &[u8]) -> bool {
     }
 }
 
-/// The JPEG streams embedded in a PDF (`/Filter /DCTDecode`), in file order. Scanners write one
-/// per page; this finds them without a PDF parser by their stream markers.
-fn pdf_jpegs(bytes: &[u8]) -> Vec<&[u8]> {
+/// The page images of a PDF as scanners write them: one image per page (the largest where a
+/// page has several), in page order. JPEG pages (`DCTDecode`) go through [`decode`] with its
+/// limits; raw pages (`FlateDecode` or uncompressed; grey, RGB or CMYK at 8 bits, or 1-bit
+/// black and white) are inflated with a bound of [`MAX_ALLOC`]. Pages without an image (text,
+/// vector drawings) are not rendered: a PDF without any page image is refused with a message.
+fn pdf_pages(bytes: &[u8]) -> Result<Vec<DynamicImage>, PrepareError> {
+    let doc = lopdf::Document::load_mem(bytes)
+        .map_err(|e| PrepareError::Decode(format!("not a readable PDF: {e}")))?;
     let mut out = Vec::new();
-    let mut pos = 0;
-    while let Some(found) = find(&bytes[pos..], b"stream") {
-        let mut start = pos + found + b"stream".len();
-        if bytes.get(start) == Some(&b'\r') {
-            start += 1;
-        }
-        if bytes.get(start) == Some(&b'\n') {
-            start += 1;
-        }
-        let Some(len) = find(&bytes[start..], b"endstream") else {
-            break;
+    let mut textual = 0;
+    for (number, page) in doc.get_pages() {
+        let images = doc
+            .get_page_images(page)
+            .map_err(|e| PrepareError::Decode(format!("PDF page {number}: {e}")))?;
+        let Some(largest) = images
+            .iter()
+            .max_by_key(|i| i.width.saturating_mul(i.height))
+        else {
+            textual += 1;
+            continue;
         };
-        let data = &bytes[start..start + len];
-        if data.starts_with(b"\xFF\xD8\xFF") {
-            out.push(data);
-        }
-        pos = start + len + b"endstream".len();
+        let image = pdf_image(&doc, largest)
+            .map_err(|e| PrepareError::Decode(format!("PDF page {number}: {e}")))?;
+        out.push(image);
     }
-    out
+    if out.is_empty() {
+        return Err(PrepareError::Unsupported(format!(
+            "PDF without page images ({textual} page(s) of text or drawings; only scanned pages are read)"
+        )));
+    }
+    Ok(out)
 }
 
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
+/// One PDF image XObject as pixels.
+fn pdf_image(
+    doc: &lopdf::Document,
+    img: &lopdf::xobject::PdfImage,
+) -> Result<DynamicImage, String> {
+    let filters = img.filters.clone().unwrap_or_default();
+    let (w, h) = (
+        u32::try_from(img.width).map_err(|_| "negative image width".to_string())?,
+        u32::try_from(img.height).map_err(|_| "negative image height".to_string())?,
+    );
+    if w == 0 || h == 0 {
+        return Err(PrepareError::ZeroSize {
+            width: w,
+            height: h,
+        }
+        .to_string());
+    }
+    if u64::from(w) * u64::from(h) > MAX_PIXELS || w > MAX_SIDE || h > MAX_SIDE {
+        return Err(PrepareError::TooLarge {
+            width: w,
+            height: h,
+        }
+        .to_string());
+    }
+    match filters.as_slice() {
+        [f] if f == "DCTDecode" => return decode(img.content).map_err(|e| e.to_string()),
+        [] => {}
+        [f] if f == "FlateDecode" => {}
+        other => return Err(format!(
+            "page image compressed with {} is not read (scan to JPEG or to PDF with JPEG pages)",
+            other.join(" + ")
+        )),
+    }
+    let stream = doc
+        .get_object(img.id)
+        .and_then(|o| o.as_stream())
+        .map_err(|e| e.to_string())?;
+    let data = if filters.is_empty() {
+        stream.content.clone()
+    } else {
+        stream
+            .decompressed_content_with_limit(MAX_ALLOC as usize)
+            .map_err(|e| e.to_string())?
+    };
+    let bits = img.bits_per_component.unwrap_or(8);
+    let pixels = w as usize * h as usize;
+    let too_short = || format!("page image data too short for {w} × {h} pixels");
+    let gray = match bits {
+        1 => {
+            // Scanners' black-and-white pages: rows padded to whole bytes, 1 is white unless
+            // a /Decode array says otherwise (the only form of it handled here: [1 0]).
+            let row = (w as usize).div_ceil(8);
+            if data.len() < row * h as usize {
+                return Err(too_short());
+            }
+            let inverted = matches!(
+                img.origin_dict.get(b"Decode").and_then(|d| d.as_array()),
+                Ok(a) if a.first().and_then(|v| v.as_float().ok()) == Some(1.0)
+            );
+            GrayImage::from_fn(w, h, |x, y| {
+                let byte = data[y as usize * row + x as usize / 8];
+                let white = (byte >> (7 - x % 8)) & 1 == 1;
+                Luma([if white != inverted { 255 } else { 0 }])
+            })
+        }
+        8 => {
+            let components = data.len() / pixels;
+            if !matches!(components, 1 | 3 | 4) {
+                return Err(format!(
+                    "page image of {w} × {h} pixels has {} bytes, not 1, 3 or 4 per pixel",
+                    data.len()
+                ));
+            }
+            let cmyk = components == 4;
+            GrayImage::from_fn(w, h, |x, y| {
+                let i = (y as usize * w as usize + x as usize) * components;
+                let p = &data[i..i + components];
+                let v = match p {
+                    [g] => u32::from(*g),
+                    [r, g, b] => {
+                        (u32::from(*r) * 299 + u32::from(*g) * 587 + u32::from(*b) * 114) / 1000
+                    }
+                    [c, m, y, k] if cmyk => {
+                        let rgb = |c: u8| u32::from(255 - c) * u32::from(255 - *k) / 255;
+                        (rgb(*c) * 299 + rgb(*m) * 587 + rgb(*y) * 114) / 1000
+                    }
+                    _ => 255,
+                };
+                Luma([v.min(255) as u8])
+            })
+        }
+        other => {
+            return Err(format!(
+                "page image with {other} bits per component is not read"
+            ))
+        }
+    };
+    Ok(DynamicImage::ImageLuma8(gray))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -839,11 +937,126 @@ mod tests {
             ("truncated", png_header(100, 100), "not a readable image"),
             ("heic", b"\0\0\0\x18ftypheic\0\0\0\0".to_vec(), "HEIC"),
             ("pdf", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n".to_vec(), "PDF"),
+            ("text pdf", pdf(None), "PDF without page images (1 page(s)"),
         ];
         for (name, bytes, want) in cases {
             let err = decode_pages(&bytes).map(|p| p.len()).expect_err(name);
             assert!(err.to_string().contains(want), "case {name}: {err}");
         }
+    }
+
+    /// A one-page PDF whose page shows `image` (a stream dictionary's extra keys and its
+    /// data), or only a line of text.
+    fn pdf(image: Option<(lopdf::Dictionary, Vec<u8>, bool)>) -> Vec<u8> {
+        use lopdf::{dictionary, Document, Object, Stream};
+        let mut doc = Document::with_version("1.5");
+        let pages_id = doc.new_object_id();
+        let mut resources = dictionary! {};
+        let content = match image {
+            Some((extra, data, compress)) => {
+                let mut dict = dictionary! {
+                    "Type" => "XObject",
+                    "Subtype" => "Image",
+                };
+                dict.extend(&extra);
+                let mut stream = Stream::new(dict, data);
+                if compress {
+                    stream.compress().expect("deflate in memory");
+                }
+                let id = doc.add_object(stream);
+                resources.set("XObject", dictionary! { "Im0" => id });
+                b"q 300 0 0 200 0 0 cm /Im0 Do Q".to_vec()
+            }
+            None => b"BT /F1 12 Tf 10 10 Td (Jan de Vries) Tj ET".to_vec(),
+        };
+        let content_id = doc.add_object(Stream::new(dictionary! {}, content));
+        let page_id = doc.add_object(dictionary! {
+            "Type" => "Page",
+            "Parent" => pages_id,
+            "Contents" => content_id,
+            "Resources" => resources,
+            "MediaBox" => vec![0.into(), 0.into(), 300.into(), 200.into()],
+        });
+        doc.objects.insert(
+            pages_id,
+            Object::Dictionary(dictionary! {
+                "Type" => "Pages",
+                "Kids" => vec![page_id.into()],
+                "Count" => 1,
+            }),
+        );
+        let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+        doc.trailer.set("Root", catalog);
+        let mut out = Vec::new();
+        doc.save_to(&mut out).expect("writing a PDF in memory");
+        out
+    }
+
+    #[test]
+    fn reads_the_page_images_of_a_pdf() {
+        use lopdf::dictionary;
+        // A 40 × 20 page: left half black, right half white.
+        let grey: Vec<u8> = (0..20 * 40)
+            .map(|i| if i % 40 < 20 { 0 } else { 255 })
+            .collect();
+        let jpeg = {
+            let img = GrayImage::from_raw(40, 20, grey.clone()).expect("40 × 20");
+            let mut bytes = Vec::new();
+            DynamicImage::ImageLuma8(img)
+                .write_to(&mut Cursor::new(&mut bytes), image::ImageFormat::Jpeg)
+                .expect("encode JPEG");
+            bytes
+        };
+        let rgb: Vec<u8> = grey.iter().flat_map(|&v| [v, v, v]).collect();
+        // 1 bit per pixel, 1 = white: five bytes a row, the first two and a half zero.
+        let bits: Vec<u8> = (0..20).flat_map(|_| [0, 0, 0x0F, 0xFF, 0xFF]).collect();
+        let size = |cs: &str, bpc: i64| {
+            dictionary! { "Width" => 40, "Height" => 20, "ColorSpace" => cs.to_string(), "BitsPerComponent" => bpc }
+        };
+        let with = |mut d: lopdf::Dictionary, k: &str, v: &str| {
+            d.set(k, lopdf::Object::Name(v.as_bytes().to_vec()));
+            d
+        };
+        let cases = [
+            (
+                "jpeg",
+                pdf(Some((
+                    with(size("DeviceGray", 8), "Filter", "DCTDecode"),
+                    jpeg,
+                    false,
+                ))),
+            ),
+            (
+                "flate grey",
+                pdf(Some((size("DeviceGray", 8), grey.clone(), true))),
+            ),
+            ("raw rgb", pdf(Some((size("DeviceRGB", 8), rgb, false)))),
+            (
+                "flate bilevel",
+                pdf(Some((size("DeviceGray", 1), bits, true))),
+            ),
+        ];
+        for (name, bytes) in cases {
+            let pages = decode_pages(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(pages.len(), 1, "{name}");
+            let g = pages[0].to_luma8();
+            assert_eq!(g.dimensions(), (40, 20), "{name}");
+            assert!(
+                g.get_pixel(5, 10)[0] < 40 && g.get_pixel(35, 10)[0] > 215,
+                "{name}"
+            );
+        }
+        let ccitt = pdf(Some((
+            with(size("DeviceGray", 1), "Filter", "CCITTFaxDecode"),
+            vec![0; 10],
+            false,
+        )));
+        let err = decode_pages(&ccitt).map(|p| p.len()).expect_err("CCITT");
+        assert!(
+            err.to_string()
+                .contains("PDF page 1: page image compressed with CCITTFaxDecode"),
+            "{err}"
+        );
     }
 
     /// CRC-32 as PNG uses it, so that the test PNG's header chunk is valid.
