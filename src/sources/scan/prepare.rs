@@ -278,10 +278,12 @@ fn pdf_image(
         [f] if f == "DCTDecode" => return decode(img.content).map_err(|e| e.to_string()),
         [] => {}
         [f] if f == "FlateDecode" => {}
-        other => return Err(format!(
+        other => {
+            return Err(format!(
             "page image compressed with {} is not read (scan to JPEG or to PDF with JPEG pages)",
             other.join(" + ")
-        )),
+        ))
+        }
     }
     let stream = doc
         .get_object(img.id)
@@ -1011,7 +1013,7 @@ mod tests {
         // 1 bit per pixel, 1 = white: five bytes a row, the first two and a half zero.
         let bits: Vec<u8> = (0..20).flat_map(|_| [0, 0, 0x0F, 0xFF, 0xFF]).collect();
         let size = |cs: &str, bpc: i64| {
-            dictionary! { "Width" => 40, "Height" => 20, "ColorSpace" => cs.to_string(), "BitsPerComponent" => bpc }
+            dictionary! { "Width" => 40, "Height" => 20, "ColorSpace" => lopdf::Object::Name(cs.as_bytes().to_vec()), "BitsPerComponent" => bpc }
         };
         let with = |mut d: lopdf::Dictionary, k: &str, v: &str| {
             d.set(k, lopdf::Object::Name(v.as_bytes().to_vec()));
