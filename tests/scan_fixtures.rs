@@ -4,9 +4,9 @@
 //! record per card, every card's name and organisation are read exactly, and of all the
 //! fields the truths hold (title, e-mails, phones, websites, postcode as well) at least 95 %
 //! agree with the ground truth beside the image, compared after the same normalisation as
-//! `examples/scan_eval.rs`. At the time of writing 3 of 99 fields miss: a dot OCR dropped
+//! `examples/scan_eval.rs`. At the time of writing 3 of 88 fields miss: a dot OCR dropped
 //! from an e-mail address, a title not found, a second phone on a card turned 270° not found
-//! (BENCH-SCAN.md has the same kinds of misses on 300 cards).
+//! (BENCH-SCAN.md has the accuracy on 300 generated cards).
 
 use assert_cmd::Command;
 use serde_json::Value;

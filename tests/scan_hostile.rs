@@ -201,8 +201,8 @@ fn a_batch_with_hostile_images_goes_on_and_names_each() {
         !stderr.contains("panicked"),
         "a hostile file made it panic:\n{stderr}"
     );
-    // The bomb never became pixels: one tesseract engine per worker and the good card fit
-    // well under its 392 MB (about 200 MB measured, scan-hostile notes in BENCH-SCAN.md).
+    // The bomb never became pixels: two workers with their engines and the good card stay
+    // well under its 392 MB (the binary peaks at 223 MB with -j 2 on 60 cards, BENCH-SCAN.md).
     let peak = children_peak_mb();
     assert!(peak < 330, "peak resident memory {peak} MB");
 

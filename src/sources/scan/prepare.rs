@@ -1,7 +1,8 @@
 //! Image preparation: bytes in, one clean grey image per business card out.
 //!
-//! In: the bytes of an image file (JPEG, PNG, TIFF, WebP; a PDF whose pages are embedded
-//! JPEGs, as scanners write them). Out: [`Page`]s, each with the cards found on it as 8-bit
+//! In: the bytes of an image file (JPEG, PNG, TIFF, WebP; a PDF as scanners write it, one
+//! image per page, taken out with `lopdf` without rendering: JPEG pages, and Flate-compressed
+//! or raw grey, RGB, CMYK and black-and-white pages). Out: [`Page`]s, each with the cards found on it as 8-bit
 //! grey images at about 300 dpi (the long side of a card ≈ 1100 pixels), straightened (the
 //! perspective of a photo corrected from the card's corners, small skew from the text lines)
 //! and with uneven light flattened. Several cards on one flatbed scan give several images, in
@@ -10,7 +11,9 @@
 //! Hostile input is refused before it costs memory: the dimensions are read from the header
 //! and checked against [`MAX_PIXELS`] before anything is decoded, and the decoder runs with
 //! allocation limits, so a 30 000 × 30 000 PNG or a decompression bomb gives a
-//! [`PrepareError`], never an out-of-memory abort.
+//! [`PrepareError`], never an out-of-memory abort. The decoded size the header announces
+//! (pixels × bytes per pixel) is checked too, and a JPEG cut off before its end-of-image
+//! marker is refused (the decoder would fill the missing part with grey and say nothing).
 //!
 //! What it does not do: no OCR, so the quarter-turn orientation (0/90/180/270) is left to the
 //! engine's orientation detection (`ocr`), and no reading of HEIC (Debian's libheif is too old
