@@ -123,7 +123,11 @@ fn one(
     let mut truth_cards = Vec::new();
     let mut images = Vec::new();
     for k in 0..n_cards {
-        let lang = if (i + k) % 2 == 0 { "nl" } else { "en" };
+        let lang = if (i + k).is_multiple_of(2) {
+            "nl"
+        } else {
+            "en"
+        };
         let content = content::generate(&mut rng, lang);
         let (img, layout, font) = render::card(&content, &mut rng, fonts);
         let rotation = if rng.chance(15) {
