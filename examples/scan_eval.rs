@@ -7,8 +7,9 @@
 //!
 //! Prints per-field accuracy (exact match after normalisation: case, accents kept, spaces
 //! collapsed; phones as E.164 sets; websites without scheme, `www.` and trailing slash;
-//! postcodes without spaces), the share of cards with every field right, cards per second,
-//! and how much of the time was spent inside tesseract. `--errors` lists every mismatch (use
+//! postcodes without spaces; addresses as street or PO box, postcode and city), the share of
+//! cards with every field right, cards per second, and how much of the time was spent inside
+//! tesseract. `--errors` lists every mismatch (use
 //! it on a tuning set, never on the set you report).
 
 #[path = "gen_cards/truth.rs"]
@@ -62,8 +63,27 @@ impl Engine for Timed<'_> {
 }
 
 const FIELDS: &[&str] = &[
-    "name", "org", "title", "email", "phone", "website", "postcode",
+    "name", "org", "title", "email", "phone", "website", "postcode", "address",
 ];
+
+/// An address as one comparable string: street (or PO box), postcode without space, city.
+fn address(
+    street: Option<&String>,
+    po_box: Option<&String>,
+    postcode: Option<&String>,
+    city: Option<&String>,
+) -> String {
+    let norm_opt = |v: Option<&String>| v.map(|s| norm(s)).unwrap_or_default();
+    format!(
+        "{} {} | {} | {}",
+        norm_opt(street),
+        norm_opt(po_box),
+        postcode
+            .map(|p| p.replace(' ', "").to_uppercase())
+            .unwrap_or_default(),
+        norm_opt(city)
+    )
+}
 
 fn norm(s: &str) -> String {
     s.split_whitespace()
@@ -99,6 +119,20 @@ fn truth_values(c: &truth::Card) -> BTreeMap<&'static str, Vec<String>> {
             .map(|p| p.replace(' ', "").to_uppercase())
             .collect(),
     );
+    m.insert(
+        "address",
+        c.address
+            .iter()
+            .map(|a| {
+                address(
+                    a.street.as_ref(),
+                    a.po_box.as_ref(),
+                    a.postcode.as_ref(),
+                    a.city.as_ref(),
+                )
+            })
+            .collect(),
+    );
     for v in m.values_mut() {
         v.sort();
         v.dedup();
@@ -127,6 +161,21 @@ fn got_values(r: &RawContact) -> BTreeMap<&'static str, Vec<String>> {
             .iter()
             .filter_map(|a| a.postcode.as_ref())
             .map(|p| p.replace(' ', "").to_uppercase())
+            .take(1)
+            .collect(),
+    );
+    m.insert(
+        "address",
+        r.addresses
+            .iter()
+            .map(|a| {
+                address(
+                    a.street.as_ref(),
+                    a.po_box.as_ref(),
+                    a.postcode.as_ref(),
+                    a.city.as_ref(),
+                )
+            })
             .take(1)
             .collect(),
     );

@@ -106,10 +106,6 @@ pub enum Command {
     /// PERSON is an id (`p-…`) or a query that matches exactly one person; otherwise the
     /// candidates are listed and the exit status is 2.
     Note(NoteArgs),
-    /// Write the deduplication report again from the index: one self-contained HTML page
-    /// (merges with their evidence, uncertain pairs side by side, conflicts, rejected records,
-    /// people met recently without a purpose). A short summary goes to stderr.
-    Report(ReportArgs),
     /// List the pairs of people the matching engine was unsure about, strongest first: each
     /// pair side by side with its score and the fields that agreed and disagreed. Decide with
     /// `merge` or `separate`.
@@ -122,6 +118,10 @@ pub enum Command {
     /// Undo the automatic merges that formed a person: its records go back apart and stay
     /// apart in later runs (records you merged yourself stay together).
     Unmerge(UnmergeArgs),
+    /// Write the deduplication report again from the index: one self-contained HTML page
+    /// (merges with their evidence, uncertain pairs side by side, conflicts, rejected records,
+    /// people met recently without a purpose). A short summary goes to stderr.
+    Report(ReportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -306,16 +306,6 @@ mod tests {
     }
 
     #[test]
-    fn parses_report() {
-        let cli = Cli::try_parse_from(["netwerk-import", "report", "-o", "-"]).expect("parses");
-        assert!(
-            matches!(cli.command, Some(Command::Report(r)) if r.output.as_deref() == Some(std::path::Path::new("-")))
-        );
-        let cli = Cli::try_parse_from(["netwerk-import", "report"]).expect("parses");
-        assert!(matches!(cli.command, Some(Command::Report(r)) if r.output.is_none()));
-    }
-
-    #[test]
     fn parses_review_and_decisions() {
         let cli = Cli::try_parse_from(["netwerk-import", "review", "--json", "--limit", "3"])
             .expect("parses");
@@ -332,5 +322,15 @@ mod tests {
         assert!(matches!(cli.command, Some(Command::Unmerge(u)) if u.person == "p-1"));
         assert!(Cli::try_parse_from(["netwerk-import", "merge", "p-1"]).is_err());
         assert!(Cli::try_parse_from(["netwerk-import", "unmerge"]).is_err());
+    }
+
+    #[test]
+    fn parses_report() {
+        let cli = Cli::try_parse_from(["netwerk-import", "report", "-o", "-"]).expect("parses");
+        assert!(
+            matches!(cli.command, Some(Command::Report(r)) if r.output.as_deref() == Some(std::path::Path::new("-")))
+        );
+        let cli = Cli::try_parse_from(["netwerk-import", "report"]).expect("parses");
+        assert!(matches!(cli.command, Some(Command::Report(r)) if r.output.is_none()));
     }
 }

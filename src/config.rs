@@ -20,12 +20,12 @@ pub enum Mode {
     },
     Who(WhoConfig),
     Note(NoteConfig),
+    Review(ReviewConfig),
+    Decide(DecideConfig),
     /// Write the deduplication report: to this file, or to stdout (`None`, `-o -`).
     Report {
         output: Option<PathBuf>,
     },
-    Review(ReviewConfig),
-    Decide(DecideConfig),
 }
 
 #[derive(Debug, Clone)]

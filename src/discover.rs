@@ -140,6 +140,17 @@ pub fn run(inputs: &[PathBuf]) -> Discovery {
                     kind,
                     size,
                 }),
+                // A file named like an image that is none was meant to be read: an
+                // interrupted copy, a renamed document. That is a rejected file, not a
+                // stray one.
+                Ok(None) if has_image_extension(path) => out.diagnostics.push(Diagnostic::file(
+                    shown,
+                    if size == 0 {
+                        "empty file named like an image, skipped"
+                    } else {
+                        "named like an image but not one (no JPEG, PNG, TIFF, WebP, HEIC or PDF signature), skipped"
+                    },
+                )),
                 Ok(None) => out.diagnostics.push(Diagnostic::warning(
                     shown,
                     None,
@@ -218,6 +229,16 @@ fn text_start(head: &[u8]) -> &[u8] {
 
 fn starts_with_ignore_case(text: &[u8], prefix: &[u8]) -> bool {
     text.len() >= prefix.len() && text[..prefix.len()].eq_ignore_ascii_case(prefix)
+}
+
+/// Whether the file's extension is one that scanners and phones give their images.
+fn has_image_extension(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        matches!(
+            e.to_ascii_lowercase().as_str(),
+            "jpg" | "jpeg" | "png" | "tif" | "tiff" | "webp" | "heic" | "heif" | "pdf"
+        )
+    })
 }
 
 /// Magic bytes of the image formats scanners and phones write.

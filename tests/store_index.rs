@@ -849,7 +849,7 @@ fn timing_of_a_large_run() {
         let specs: Vec<String> = (0..PER_FILE)
             .map(|i| {
                 let n = f * PER_FILE + i;
-                let email = if n % 3 == 0 {
+                let email = if n.is_multiple_of(3) {
                     format!("shared{}@x.nl", n % 5000)
                 } else {
                     format!("p{n}@x.nl")

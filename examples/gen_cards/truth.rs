@@ -1,4 +1,4 @@
-//! The ground truth written beside every generated image (`card-00001.json`), and read back
+//! The ground truth written beside every generated image (`card-00001.truth.json`), and read back
 //! by `scan_eval`. One image holds one card, or several for a flatbed scan (in reading order:
 //! top to bottom, then left to right).
 

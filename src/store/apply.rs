@@ -80,10 +80,13 @@ pub(super) fn persons_by_kind(
     rows.collect()
 }
 
-/// Pairs in `match_evidence` waiting for the user's review.
+/// Pairs of persons in `match_evidence` waiting for the user's review (several uncertain
+/// record pairs between the same two persons are one question for the user).
 pub(super) fn uncertain_total(conn: &Connection) -> rusqlite::Result<usize> {
     conn.query_row(
-        "SELECT count(*) FROM match_evidence WHERE kind = 'uncertain'",
+        "SELECT count(*) FROM (
+             SELECT DISTINCT min(person_a, person_b), max(person_a, person_b)
+             FROM match_evidence WHERE kind = 'uncertain')",
         [],
         |row| row.get(0),
     )
@@ -665,7 +668,6 @@ impl Writer<'_> {
         let mut counts = PersonCounts {
             total: ids.len(),
             merges: outcome.merges.len(),
-            uncertain: outcome.uncertain.len(),
             ..PersonCounts::default()
         };
         // Input position → its person after this run.
@@ -676,6 +678,15 @@ impl Writer<'_> {
             }
         }
         counts.merges_new = self.write_evidence(&active, &outcome, &person_at)?;
+        counts.uncertain = outcome
+            .uncertain
+            .iter()
+            .map(|e| {
+                let (a, b) = (person_at[e.a], person_at[e.b]);
+                (a.min(b), a.max(b))
+            })
+            .collect::<BTreeSet<_>>()
+            .len();
         let empty = Membership::default();
         // Person → its cluster, for persons that absorb a retired one below.
         let mut cluster_of: HashMap<&str, &[usize]> = HashMap::new();

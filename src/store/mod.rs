@@ -284,7 +284,7 @@ pub struct RunOutcome {
     /// many of them this run made (two records no earlier run had joined).
     pub merges: usize,
     pub merges_new: usize,
-    /// Pairs the engine left for the user's review (`netwerk-import review`).
+    /// Pairs of persons the engine left for the user's review (`netwerk-import review`).
     pub uncertain: usize,
     /// Active files under the run's roots that were not found any more (marked, kept).
     pub files_deleted: usize,

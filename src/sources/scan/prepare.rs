@@ -1,7 +1,8 @@
 //! Image preparation: bytes in, one clean grey image per business card out.
 //!
-//! In: the bytes of an image file (JPEG, PNG, TIFF, WebP; a PDF whose pages are embedded
-//! JPEGs, as scanners write them). Out: [`Page`]s, each with the cards found on it as 8-bit
+//! In: the bytes of an image file (JPEG, PNG, TIFF, WebP; a PDF as scanners write it, one
+//! image per page, taken out with `lopdf` without rendering: JPEG pages, and Flate-compressed
+//! or raw grey, RGB, CMYK and black-and-white pages). Out: [`Page`]s, each with the cards found on it as 8-bit
 //! grey images at about 300 dpi (the long side of a card ≈ 1100 pixels), straightened (the
 //! perspective of a photo corrected from the card's corners, small skew from the text lines)
 //! and with uneven light flattened. Several cards on one flatbed scan give several images, in
@@ -10,13 +11,15 @@
 //! Hostile input is refused before it costs memory: the dimensions are read from the header
 //! and checked against [`MAX_PIXELS`] before anything is decoded, and the decoder runs with
 //! allocation limits, so a 30 000 × 30 000 PNG or a decompression bomb gives a
-//! [`PrepareError`], never an out-of-memory abort.
+//! [`PrepareError`], never an out-of-memory abort. The decoded size the header announces
+//! (pixels × bytes per pixel) is checked too, and a JPEG cut off before its end-of-image
+//! marker is refused (the decoder would fill the missing part with grey and say nothing).
 //!
 //! What it does not do: no OCR, so the quarter-turn orientation (0/90/180/270) is left to the
 //! engine's orientation detection (`ocr`), and no reading of HEIC (Debian's libheif is too old
 //! for `libheif-rs`; see the closing note in `BENCH-SCAN.md`).
 
-use image::{DynamicImage, GrayImage, ImageReader, Luma};
+use image::{DynamicImage, GrayImage, ImageDecoder, ImageReader, Luma};
 use imageproc::geometric_transformations::Projection;
 use std::io::Cursor;
 
@@ -24,8 +27,10 @@ use std::io::Cursor;
 pub const MAX_PIXELS: u64 = 50_000_000;
 /// Neither side may exceed this.
 pub const MAX_SIDE: u32 = 20_000;
-/// What the decoder may allocate for one image.
-pub const MAX_ALLOC: u64 = 400 << 20;
+/// What the decoder may allocate for one image: a 50-megapixel RGB photo (150 MB) fits, a
+/// bomb of 16-bit RGBA at the pixel limit (400 MB) does not. With the grey copy and the
+/// thumbnail made from it, one worker's image memory stays under about 250 MB.
+pub const MAX_ALLOC: u64 = 200 << 20;
 /// The long side of a prepared card: 85 mm at about 330 dpi.
 pub const CARD_LONG_SIDE: u32 = 1100;
 /// A whole image that holds no separable card is scaled down to this long side at most.
@@ -42,6 +47,15 @@ pub enum PrepareError {
         MAX_PIXELS / 1_000_000
     )]
     TooLarge { width: u32, height: u32 },
+    #[error(
+        "image of {width} × {height} pixels would take {megabytes} MB decoded, over the limit of {} MB (a decompression bomb?); skipped",
+        MAX_ALLOC >> 20
+    )]
+    TooDeep {
+        width: u32,
+        height: u32,
+        megabytes: u64,
+    },
     #[error("not a readable image: {0}")]
     Decode(String),
     #[error("{0}")]
@@ -83,13 +97,7 @@ pub fn decode_pages(bytes: &[u8]) -> Result<Vec<DynamicImage>, PrepareError> {
         return Err(PrepareError::Empty);
     }
     if bytes.starts_with(b"%PDF-") {
-        let jpegs = pdf_jpegs(bytes);
-        if jpegs.is_empty() {
-            return Err(PrepareError::Unsupported(
-                "PDF without embedded JPEG pages is not read (scan to JPEG, or export the pages as images)".to_string(),
-            ));
-        }
-        return jpegs.into_iter().map(decode).collect();
+        return pdf_pages(bytes);
     }
     if bytes.len() >= 12
         && &bytes[4..8] == b"ftyp"
@@ -123,17 +131,37 @@ pub fn decode(bytes: &[u8]) -> Result<DynamicImage, PrepareError> {
         }
         Ok(r)
     };
-    // The header first: refuse by size before any pixel buffer exists.
+    // The header first: refuse by size before any pixel buffer exists. The pixel count alone
+    // does not bound memory (a 7000 × 7000 PNG of 16-bit RGBA is 392 MB decoded), so the
+    // decoded size the header announces is checked as well.
     let mut probe = reader()?;
     probe.no_limits();
-    let (width, height) = probe
-        .into_dimensions()
+    let decoder = probe
+        .into_decoder()
         .map_err(|e| PrepareError::Decode(e.to_string()))?;
+    let (width, height) = decoder.dimensions();
+    let decoded = decoder.total_bytes();
+    drop(decoder);
     if width == 0 || height == 0 {
         return Err(PrepareError::ZeroSize { width, height });
     }
     if u64::from(width) * u64::from(height) > MAX_PIXELS || width > MAX_SIDE || height > MAX_SIDE {
         return Err(PrepareError::TooLarge { width, height });
+    }
+    if decoded > MAX_ALLOC {
+        return Err(PrepareError::TooDeep {
+            width,
+            height,
+            megabytes: decoded >> 20,
+        });
+    }
+    // The JPEG decoder fills what is missing from a cut-off file with grey and reports
+    // nothing; half a card would then be read as if it were the whole card.
+    if bytes.starts_with(b"\xFF\xD8") && !jpeg_is_complete(bytes) {
+        return Err(PrepareError::Decode(
+            "truncated JPEG (the data ends before its end-of-image marker; copy the file again)"
+                .to_string(),
+        ));
     }
     let mut r = reader()?;
     r.limits(limits());
@@ -143,33 +171,188 @@ pub fn decode(bytes: &[u8]) -> Result<DynamicImage, PrepareError> {
     })
 }
 
-/// The JPEG streams embedded in a PDF (`/Filter /DCTDecode`), in file order. Scanners write one
-/// per page; this finds them without a PDF parser by their stream markers.
-fn pdf_jpegs(bytes: &[u8]) -> Vec<&[u8]> {
-    let mut out = Vec::new();
-    let mut pos = 0;
-    while let Some(found) = find(&bytes[pos..], b"stream") {
-        let mut start = pos + found + b"stream".len();
-        if bytes.get(start) == Some(&b'\r') {
-            start += 1;
+/// Whether a JPEG reaches the end-of-image marker of its primary image: walk the marker
+/// segments (skipping each by its length, so an EXIF thumbnail's own markers are not seen),
+/// and through each scan's entropy-coded data, where a 0xFF byte is always followed by 0x00 or
+/// a restart marker unless a new marker begins. Data after the end (phones append a second
+/// image or a video) does not matter.
+fn jpeg_is_complete(bytes: &[u8]) -> bool {
+    let mut i = 2;
+    loop {
+        // Fill bytes (0xFF repeated) may come before a marker.
+        while bytes.get(i) == Some(&0xFF) && bytes.get(i + 1) == Some(&0xFF) {
+            i += 1;
         }
-        if bytes.get(start) == Some(&b'\n') {
-            start += 1;
-        }
-        let Some(len) = find(&bytes[start..], b"endstream") else {
-            break;
+        let (Some(&0xFF), Some(&marker)) = (bytes.get(i), bytes.get(i + 1)) else {
+            return false;
         };
-        let data = &bytes[start..start + len];
-        if data.starts_with(b"\xFF\xD8\xFF") {
-            out.push(data);
+        i += 2;
+        match marker {
+            0xD9 => return true,
+            // Markers without a length.
+            0x01 | 0xD0..=0xD7 => continue,
+            _ => {}
         }
-        pos = start + len + b"endstream".len();
+        let Some(len) = bytes
+            .get(i..i + 2)
+            .map(|b| usize::from(u16::from_be_bytes([b[0], b[1]])))
+        else {
+            return false;
+        };
+        if len < 2 {
+            return false;
+        }
+        i += len;
+        if marker == 0xDA {
+            // Entropy-coded data up to the next real marker.
+            loop {
+                match (bytes.get(i), bytes.get(i + 1)) {
+                    (Some(&0xFF), Some(&next))
+                        if next != 0x00 && !(0xD0..=0xD7).contains(&next) =>
+                    {
+                        break
+                    }
+                    (Some(_), Some(_)) => i += 1,
+                    _ => return false,
+                }
+            }
+        }
     }
-    out
 }
 
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
+/// The page images of a PDF as scanners write them: one image per page (the largest where a
+/// page has several), in page order. JPEG pages (`DCTDecode`) go through [`decode`] with its
+/// limits; raw pages (`FlateDecode` or uncompressed; grey, RGB or CMYK at 8 bits, or 1-bit
+/// black and white) are inflated with a bound of [`MAX_ALLOC`]. Pages without an image (text,
+/// vector drawings) are not rendered: a PDF without any page image is refused with a message.
+fn pdf_pages(bytes: &[u8]) -> Result<Vec<DynamicImage>, PrepareError> {
+    let doc = lopdf::Document::load_mem(bytes)
+        .map_err(|e| PrepareError::Decode(format!("not a readable PDF: {e}")))?;
+    let mut out = Vec::new();
+    let mut textual = 0;
+    for (number, page) in doc.get_pages() {
+        let images = doc
+            .get_page_images(page)
+            .map_err(|e| PrepareError::Decode(format!("PDF page {number}: {e}")))?;
+        let Some(largest) = images
+            .iter()
+            .max_by_key(|i| i.width.saturating_mul(i.height))
+        else {
+            textual += 1;
+            continue;
+        };
+        let image = pdf_image(&doc, largest)
+            .map_err(|e| PrepareError::Decode(format!("PDF page {number}: {e}")))?;
+        out.push(image);
+    }
+    if out.is_empty() {
+        return Err(PrepareError::Unsupported(format!(
+            "PDF without page images ({textual} page(s) of text or drawings; only scanned pages are read)"
+        )));
+    }
+    Ok(out)
+}
+
+/// One PDF image XObject as pixels.
+fn pdf_image(
+    doc: &lopdf::Document,
+    img: &lopdf::xobject::PdfImage,
+) -> Result<DynamicImage, String> {
+    let filters = img.filters.clone().unwrap_or_default();
+    let (w, h) = (
+        u32::try_from(img.width).map_err(|_| "negative image width".to_string())?,
+        u32::try_from(img.height).map_err(|_| "negative image height".to_string())?,
+    );
+    if w == 0 || h == 0 {
+        return Err(PrepareError::ZeroSize {
+            width: w,
+            height: h,
+        }
+        .to_string());
+    }
+    if u64::from(w) * u64::from(h) > MAX_PIXELS || w > MAX_SIDE || h > MAX_SIDE {
+        return Err(PrepareError::TooLarge {
+            width: w,
+            height: h,
+        }
+        .to_string());
+    }
+    match filters.as_slice() {
+        [f] if f == "DCTDecode" => return decode(img.content).map_err(|e| e.to_string()),
+        [] => {}
+        [f] if f == "FlateDecode" => {}
+        other => {
+            return Err(format!(
+            "page image compressed with {} is not read (scan to JPEG or to PDF with JPEG pages)",
+            other.join(" + ")
+        ))
+        }
+    }
+    let stream = doc
+        .get_object(img.id)
+        .and_then(|o| o.as_stream())
+        .map_err(|e| e.to_string())?;
+    let data = if filters.is_empty() {
+        stream.content.clone()
+    } else {
+        stream
+            .decompressed_content_with_limit(MAX_ALLOC as usize)
+            .map_err(|e| e.to_string())?
+    };
+    let bits = img.bits_per_component.unwrap_or(8);
+    let pixels = w as usize * h as usize;
+    let too_short = || format!("page image data too short for {w} × {h} pixels");
+    let gray = match bits {
+        1 => {
+            // Scanners' black-and-white pages: rows padded to whole bytes, 1 is white unless
+            // a /Decode array says otherwise (the only form of it handled here: [1 0]).
+            let row = (w as usize).div_ceil(8);
+            if data.len() < row * h as usize {
+                return Err(too_short());
+            }
+            let inverted = matches!(
+                img.origin_dict.get(b"Decode").and_then(|d| d.as_array()),
+                Ok(a) if a.first().and_then(|v| v.as_float().ok()) == Some(1.0)
+            );
+            GrayImage::from_fn(w, h, |x, y| {
+                let byte = data[y as usize * row + x as usize / 8];
+                let white = (byte >> (7 - x % 8)) & 1 == 1;
+                Luma([if white != inverted { 255 } else { 0 }])
+            })
+        }
+        8 => {
+            let components = data.len() / pixels;
+            if !matches!(components, 1 | 3 | 4) {
+                return Err(format!(
+                    "page image of {w} × {h} pixels has {} bytes, not 1, 3 or 4 per pixel",
+                    data.len()
+                ));
+            }
+            let cmyk = components == 4;
+            GrayImage::from_fn(w, h, |x, y| {
+                let i = (y as usize * w as usize + x as usize) * components;
+                let p = &data[i..i + components];
+                let v = match p {
+                    [g] => u32::from(*g),
+                    [r, g, b] => {
+                        (u32::from(*r) * 299 + u32::from(*g) * 587 + u32::from(*b) * 114) / 1000
+                    }
+                    [c, m, y, k] if cmyk => {
+                        let rgb = |c: u8| u32::from(255 - c) * u32::from(255 - *k) / 255;
+                        (rgb(*c) * 299 + rgb(*m) * 587 + rgb(*y) * 114) / 1000
+                    }
+                    _ => 255,
+                };
+                Luma([v.min(255) as u8])
+            })
+        }
+        other => {
+            return Err(format!(
+                "page image with {other} bits per component is not read"
+            ))
+        }
+    };
+    Ok(DynamicImage::ImageLuma8(gray))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -759,11 +942,126 @@ mod tests {
             ("truncated", png_header(100, 100), "not a readable image"),
             ("heic", b"\0\0\0\x18ftypheic\0\0\0\0".to_vec(), "HEIC"),
             ("pdf", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n".to_vec(), "PDF"),
+            ("text pdf", pdf(None), "PDF without page images (1 page(s)"),
         ];
         for (name, bytes, want) in cases {
             let err = decode_pages(&bytes).map(|p| p.len()).expect_err(name);
             assert!(err.to_string().contains(want), "case {name}: {err}");
         }
+    }
+
+    /// A one-page PDF whose page shows `image` (a stream dictionary's extra keys and its
+    /// data), or only a line of text.
+    fn pdf(image: Option<(lopdf::Dictionary, Vec<u8>, bool)>) -> Vec<u8> {
+        use lopdf::{dictionary, Document, Object, Stream};
+        let mut doc = Document::with_version("1.5");
+        let pages_id = doc.new_object_id();
+        let mut resources = dictionary! {};
+        let content = match image {
+            Some((extra, data, compress)) => {
+                let mut dict = dictionary! {
+                    "Type" => "XObject",
+                    "Subtype" => "Image",
+                };
+                dict.extend(&extra);
+                let mut stream = Stream::new(dict, data);
+                if compress {
+                    stream.compress().expect("deflate in memory");
+                }
+                let id = doc.add_object(stream);
+                resources.set("XObject", dictionary! { "Im0" => id });
+                b"q 300 0 0 200 0 0 cm /Im0 Do Q".to_vec()
+            }
+            None => b"BT /F1 12 Tf 10 10 Td (Jan de Vries) Tj ET".to_vec(),
+        };
+        let content_id = doc.add_object(Stream::new(dictionary! {}, content));
+        let page_id = doc.add_object(dictionary! {
+            "Type" => "Page",
+            "Parent" => pages_id,
+            "Contents" => content_id,
+            "Resources" => resources,
+            "MediaBox" => vec![0.into(), 0.into(), 300.into(), 200.into()],
+        });
+        doc.objects.insert(
+            pages_id,
+            Object::Dictionary(dictionary! {
+                "Type" => "Pages",
+                "Kids" => vec![page_id.into()],
+                "Count" => 1,
+            }),
+        );
+        let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+        doc.trailer.set("Root", catalog);
+        let mut out = Vec::new();
+        doc.save_to(&mut out).expect("writing a PDF in memory");
+        out
+    }
+
+    #[test]
+    fn reads_the_page_images_of_a_pdf() {
+        use lopdf::dictionary;
+        // A 40 × 20 page: left half black, right half white.
+        let grey: Vec<u8> = (0..20 * 40)
+            .map(|i| if i % 40 < 20 { 0 } else { 255 })
+            .collect();
+        let jpeg = {
+            let img = GrayImage::from_raw(40, 20, grey.clone()).expect("40 × 20");
+            let mut bytes = Vec::new();
+            DynamicImage::ImageLuma8(img)
+                .write_to(&mut Cursor::new(&mut bytes), image::ImageFormat::Jpeg)
+                .expect("encode JPEG");
+            bytes
+        };
+        let rgb: Vec<u8> = grey.iter().flat_map(|&v| [v, v, v]).collect();
+        // 1 bit per pixel, 1 = white: five bytes a row, the first two and a half zero.
+        let bits: Vec<u8> = (0..20).flat_map(|_| [0, 0, 0x0F, 0xFF, 0xFF]).collect();
+        let size = |cs: &str, bpc: i64| {
+            dictionary! { "Width" => 40, "Height" => 20, "ColorSpace" => lopdf::Object::Name(cs.as_bytes().to_vec()), "BitsPerComponent" => bpc }
+        };
+        let with = |mut d: lopdf::Dictionary, k: &str, v: &str| {
+            d.set(k, lopdf::Object::Name(v.as_bytes().to_vec()));
+            d
+        };
+        let cases = [
+            (
+                "jpeg",
+                pdf(Some((
+                    with(size("DeviceGray", 8), "Filter", "DCTDecode"),
+                    jpeg,
+                    false,
+                ))),
+            ),
+            (
+                "flate grey",
+                pdf(Some((size("DeviceGray", 8), grey.clone(), true))),
+            ),
+            ("raw rgb", pdf(Some((size("DeviceRGB", 8), rgb, false)))),
+            (
+                "flate bilevel",
+                pdf(Some((size("DeviceGray", 1), bits, true))),
+            ),
+        ];
+        for (name, bytes) in cases {
+            let pages = decode_pages(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(pages.len(), 1, "{name}");
+            let g = pages[0].to_luma8();
+            assert_eq!(g.dimensions(), (40, 20), "{name}");
+            assert!(
+                g.get_pixel(5, 10)[0] < 40 && g.get_pixel(35, 10)[0] > 215,
+                "{name}"
+            );
+        }
+        let ccitt = pdf(Some((
+            with(size("DeviceGray", 1), "Filter", "CCITTFaxDecode"),
+            vec![0; 10],
+            false,
+        )));
+        let err = decode_pages(&ccitt).map(|p| p.len()).expect_err("CCITT");
+        assert!(
+            err.to_string()
+                .contains("PDF page 1: page image compressed with CCITTFaxDecode"),
+            "{err}"
+        );
     }
 
     /// CRC-32 as PNG uses it, so that the test PNG's header chunk is valid.
