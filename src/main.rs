@@ -96,13 +96,19 @@ fn run(cfg: &Config, command: &str) -> anyhow::Result<u8> {
         }
         Mode::Decide(decide) => {
             let done = netwerk_import::decide::decide(&cfg.index, decide, command)?;
+            // The report shows the merges and the pairs waiting: keep it in step.
+            let report = pipeline::refresh_report(&cfg.index)?;
             if !cfg.quiet {
-                write!(std::io::stderr().lock(), "{}", done.render())?;
+                let mut err = std::io::stderr().lock();
+                write!(err, "{}", done.render())?;
+                writeln!(err, "report: {}", report.display())?;
             }
             Ok(OK)
         }
         Mode::Note(note) => match pipeline::note(&cfg.index, note)? {
             NoteOutcome::Saved(card) => {
+                // The report lists the people met recently without a purpose.
+                pipeline::refresh_report(&cfg.index)?;
                 if !cfg.quiet {
                     let mut err = std::io::stderr().lock();
                     writeln!(

@@ -28,7 +28,7 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Counts for one kind of source.
@@ -597,6 +597,18 @@ fn write_report(data: &crate::report::ReportData, path: &Path) -> Result<()> {
     file.write_all(html.as_bytes())
         .and_then(|()| file.flush())
         .with_context(|| format!("writing the report {}", path.display()))
+}
+
+/// Write the report again at its default place beside the index, after a command that changed
+/// what it shows (a decision, a purpose). Returns where it went.
+pub fn refresh_report(index_path: &Path) -> Result<PathBuf> {
+    let index = open_existing(index_path)?;
+    let data = crate::report::load(&index, &crate::report::Options::default())
+        .context("reading the index for the report (the index itself was updated)")?;
+    let path = crate::report::default_path(index_path);
+    write_report(&data, &path)
+        .context("the index was updated, but its report could not be written")?;
+    Ok(path)
 }
 
 /// `report`: write the deduplication report to `output` (owner-only), or to `stdout` when

@@ -780,6 +780,59 @@ fn an_import_that_changes_the_index_writes_the_report() {
     assert!(std::fs::read_to_string(&report_path)
         .unwrap()
         .contains("<p>The index after run 2, started "));
+
+    // A purpose or a decision changes what the report shows: it is written again at once.
+    let before = std::fs::read_to_string(&report_path).unwrap();
+    let out = bin()
+        .arg("--index")
+        .arg(&index)
+        .args([
+            "note",
+            "Jan van der Berg",
+            "--offer",
+            "Peer-support training",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let after = std::fs::read_to_string(&report_path).unwrap();
+    assert_ne!(before, after, "the purpose list changed");
+    let purpose = |html: &str| html[html.find("<section id=\"purpose\">").unwrap()..].to_string();
+    assert!(purpose(&before).contains("Jan van der Berg"));
+    assert!(!purpose(&after).contains("Jan van der Berg"));
+    let jan = bin()
+        .arg("--index")
+        .arg(&index)
+        .args(["who", "--json", "Jan van der Berg"])
+        .output()
+        .unwrap();
+    let jan: serde_json::Value = serde_json::from_slice(&jan.stdout).unwrap();
+    let anna = bin()
+        .arg("--index")
+        .arg(&index)
+        .args(["who", "--json", "anna@devries.nl"])
+        .output()
+        .unwrap();
+    let anna: serde_json::Value = serde_json::from_slice(&anna.stdout).unwrap();
+    let (a, b) = (
+        jan["matches"][0]["id"].as_str().unwrap().to_string(),
+        anna["matches"][0]["id"].as_str().unwrap().to_string(),
+    );
+    let out = bin()
+        .arg("--index")
+        .arg(&index)
+        .args(["merge", &a, &b])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("report: "));
+    let merged = std::fs::read_to_string(&report_path).unwrap();
+    assert_ne!(merged, after, "the merge is in the report");
 }
 
 // ---------------------------------------------------------------------------------------------
