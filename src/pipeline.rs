@@ -409,6 +409,16 @@ fn read_one(
             )])
         }
     };
+    if !matches!(file.kind, FileKind::Image | FileKind::Sidecar) {
+        if let Some((line, len)) = sources::long_line(&bytes, sources::MAX_LINE_BYTES) {
+            let limit = sources::MAX_LINE_BYTES;
+            return Read::Skipped(vec![Diagnostic::file(
+                file.display.clone(),
+                format!("line is {len} bytes long, above the limit of {limit}; file skipped"),
+            )
+            .at(Some(line))]);
+        }
+    }
     let hash = hex::encode(Sha256::digest(&bytes));
     if known_hash == Some(&hash) {
         return Read::Unchanged(file.clone());

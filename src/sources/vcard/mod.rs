@@ -52,6 +52,11 @@ pub fn sniff(bytes: &[u8]) -> bool {
         })
 }
 
+/// The most properties one card may have. Real cards have tens; every property becomes values
+/// to normalise, store, index and compare, so a hostile card of a million e-mail addresses ran
+/// for minutes (HARDENING.md). Above the limit the card is rejected and its raw text kept.
+pub const MAX_PROPERTIES: usize = 10_000;
+
 /// Read every card of one file. `path` is the display path used in sources and diagnostics.
 pub fn read(path: &str, bytes: &[u8]) -> FileRead {
     let mut out = FileRead::new(SourceKind::Vcard);
@@ -79,6 +84,14 @@ pub fn read(path: &str, bytes: &[u8]) -> FileRead {
                     raw,
                     "BEGIN:VCARD without END:VCARD",
                 );
+            }
+            Chunk::Card(card) if card.props.len() > MAX_PROPERTIES => {
+                let raw = card_raw(&text, &card);
+                let reason = format!(
+                    "card has {} properties, above the limit of {MAX_PROPERTIES}; kept, not imported",
+                    card.props.len()
+                );
+                out.reject(source(path, card.record, card.line), raw, reason);
             }
             Chunk::Card(card) => match read_card(path, &text, &card, &mut out.diagnostics) {
                 Ok(contact) => out.contacts.push(contact),
