@@ -117,6 +117,16 @@ impl Summary {
 
     /// What the run changed (or, dry, would change), one line per file and person.
     pub fn render_changes(&self) -> String {
+        self.changes_text(true)
+    }
+
+    /// The same without persons' names (ids only): what `-v` shows on stderr, which nightly
+    /// logs keep; names are contact values (HARDENING.md, privacy).
+    pub fn render_changes_by_id(&self) -> String {
+        self.changes_text(false)
+    }
+
+    fn changes_text(&self, names: bool) -> String {
         let c = &self.changes;
         let mut out = String::new();
         out.push_str(if self.dry_run {
@@ -145,10 +155,11 @@ impl Summary {
             ("retire person", &c.persons_retired),
         ] {
             for p in list {
-                line(
-                    what,
-                    &format!("{} {}", p.id, p.name.as_deref().unwrap_or("(no name)")),
-                );
+                let item = match (names, p.name.as_deref()) {
+                    (false, _) => p.id.clone(),
+                    (true, name) => format!("{} {}", p.id, name.unwrap_or("(no name)")),
+                };
+                line(what, &item);
             }
         }
         if c.encounters_added > 0 {
@@ -541,9 +552,10 @@ pub fn export(index_path: &Path, format: ExportFormat, out: &mut dyn Write) -> R
         ExportFormat::Jsonl => {
             for (person, detail) in persons.iter().zip(&details) {
                 // Serialised first, so that a closed pipe surfaces as an io::Error (quiet exit).
-                let mut line = serde_json::to_vec(&annotate::jsonl(person, detail)?)?;
-                line.push(b'\n');
-                buffered.write_all(&line)?;
+                let line = serde_json::to_string(&annotate::jsonl(person, detail)?)?;
+                let mut line = crate::export::jsonl::escape_line_breaks(&line).into_owned();
+                line.push('\n');
+                buffered.write_all(line.as_bytes())?;
             }
         }
         ExportFormat::Vcard => {

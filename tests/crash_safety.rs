@@ -126,7 +126,7 @@ impl Rng {
 fn killed_at_random_moments_the_index_is_before_or_after_and_a_rerun_converges() {
     let kills: usize = env_or("CRASH_KILLS", 50);
     let seed: u64 = env_or("CRASH_SEED", 20261127);
-    let contacts: usize = env_or("CRASH_CONTACTS", 1500);
+    let contacts: usize = env_or("CRASH_CONTACTS", 500);
     let dir = tempfile::tempdir().expect("tempdir");
     let input = dir.path().join("in");
     std::fs::create_dir(&input).expect("mkdir");

@@ -107,10 +107,13 @@ pub fn read(path: &str, bytes: &[u8]) -> FileRead {
             1 => "a line".to_string(),
             n => format!("{n} lines"),
         };
+        // The text itself may be a contact's name or number: debug level only (-vv), never in
+        // the diagnostic that nightly logs keep (HARDENING.md, privacy).
+        tracing::debug!(path, line = stray.line, text = %first, "ignored text");
         out.diagnostics.push(Diagnostic::warning(
             path,
             Some(stray.line),
-            format!("ignored {what} outside BEGIN:VCARD … END:VCARD, from {first}"),
+            format!("ignored {what} outside BEGIN:VCARD … END:VCARD"),
         ));
     }
     if cards == 0 {
@@ -163,12 +166,12 @@ fn read_card(
     let mut metas: Vec<Meta> = Vec::with_capacity(card.props.len());
     for logical in &card.props {
         let Some(header) = prepass::header(&logical.content) else {
+            // The line may be a contact's value (a folded line that lost its indent): its text
+            // is shown at debug level only (-vv).
+            tracing::debug!(path, line = logical.line, text = %snippet(&logical.content), "line ignored");
             warn(
                 logical.line,
-                format!(
-                    "not a property (no NAME:), line ignored: {}",
-                    snippet(&logical.content)
-                ),
+                "not a property (no NAME:), line ignored".to_string(),
             );
             continue;
         };
