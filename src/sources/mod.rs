@@ -95,7 +95,10 @@ pub fn long_line(bytes: &[u8], limit: usize) -> Option<(u32, usize)> {
 mod tests {
     use super::*;
 
-    const LINES: &[(&[u8], usize, Option<(u32, usize)>)] = &[
+    /// (bytes, limit, the long line found: 1-based line and its length)
+    type Case = (&'static [u8], usize, Option<(u32, usize)>);
+
+    const LINES: &[Case] = &[
         (b"", 4, None),
         (b"abcd\nabcd\n", 4, None),
         (b"abcd\nabcde\nx", 4, Some((2, 5))),
