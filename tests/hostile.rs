@@ -346,6 +346,12 @@ fn runaway_and_unterminated_csv_quoting() {
         jsonl.contains("joost@voorbeeld.nl"),
         "row before the open quote"
     );
+    assert!(
+        jsonl.contains("diep@voorbeeld.nl"),
+        "the row of nested quotes"
+    );
+    // Reading resumes after the open quote: the rows it swallowed are read again.
+    assert!(jsonl.contains("n0@voorbeeld.nl") && jsonl.contains("n999@voorbeeld.nl"));
 }
 
 #[test]
