@@ -36,7 +36,8 @@ pub struct GlobalArgs {
     #[arg(short, long, global = true)]
     pub quiet: bool,
 
-    /// More diagnostics on stderr (-v: debug, -vv: trace; contact values only at debug).
+    /// More diagnostics on stderr (-v: info and the run's changes by person id; -vv: debug,
+    /// with names and the text of ignored lines; -vvv: trace). Contact values only from -vv.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
 

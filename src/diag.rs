@@ -79,13 +79,56 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = shown_path(&self.path);
         match (self.line, self.record) {
             (Some(line), Some(rec)) => {
-                write!(f, "{}:{line} (record {rec}): {}", self.path, self.message)
+                write!(f, "{path}:{line} (record {rec}): {}", self.message)
             }
-            (Some(line), None) => write!(f, "{}:{line}: {}", self.path, self.message),
-            (None, Some(rec)) => write!(f, "{} (record {rec}): {}", self.path, self.message),
-            (None, None) => write!(f, "{}: {}", self.path, self.message),
+            (Some(line), None) => write!(f, "{path}:{line}: {}", self.message),
+            (None, Some(rec)) => write!(f, "{path} (record {rec}): {}", self.message),
+            (None, None) => write!(f, "{path}: {}", self.message),
+        }
+    }
+}
+
+/// The path as printed: control characters escaped (`\n`, `\u{1b}`), so that a file named with
+/// a newline or a terminal escape still gives exactly one `path:line: what` line and cannot
+/// forge another diagnostic or move the cursor (HARDENING.md).
+fn shown_path(path: &str) -> std::borrow::Cow<'_, str> {
+    if !path.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(path);
+    }
+    std::borrow::Cow::Owned(
+        path.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PATHS: &[(&str, &str)] = &[
+        ("in/plain.vcf", "in/plain.vcf: x"),
+        ("in/new\nline.vcf", "in/new\\nline.vcf: x"),
+        ("in/cr\rtab\t.csv", "in/cr\\rtab\\t.csv: x"),
+        ("in/\u{1b}[2Jesc.vcf", "in/\\u{1b}[2Jesc.vcf: x"),
+        ("in/d\u{e9}j\u{e0}-vu.vcf", "in/d\u{e9}j\u{e0}-vu.vcf: x"),
+    ];
+
+    #[test]
+    fn control_characters_in_paths_are_escaped() {
+        for (path, want) in PATHS {
+            let shown = Diagnostic::file(*path, "x").to_string();
+            assert_eq!(shown, *want, "path {path:?}");
+            assert!(!shown.contains('\n'), "one line for {path:?}");
         }
     }
 }

@@ -162,8 +162,24 @@ pub fn run(inputs: &[PathBuf]) -> Discovery {
             }
         }
     }
-    out.files.sort_by(|a, b| a.display.cmp(&b.display));
-    out.files.dedup_by(|a, b| a.display == b.display);
+    out.files
+        .sort_by(|a, b| a.display.cmp(&b.display).then(a.path.cmp(&b.path)));
+    // The same file reached twice (overlapping inputs) is read once. Two different files whose
+    // names differ only in bytes that are not UTF-8 read the same once shown: the index knows a
+    // file by its shown path, so only the first is read and the other is reported, not lost
+    // silently.
+    let diagnostics = &mut out.diagnostics;
+    out.files.dedup_by(|later, first| {
+        let same = later.display == first.display;
+        if same && later.path != first.path {
+            diagnostics.push(Diagnostic::file(
+                later.display.clone(),
+                "another file's name reads the same once its bytes that are not UTF-8 are \
+                 replaced; only the first is read, rename this one",
+            ));
+        }
+        same
+    });
     out.diagnostics.sort();
     out.diagnostics.dedup();
     out

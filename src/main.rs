@@ -57,8 +57,10 @@ fn run(cfg: &Config, command: &str) -> anyhow::Result<u8> {
             if import.dry_run {
                 // What the user asked for: stdout.
                 write!(std::io::stdout().lock(), "{}", summary.render_changes())?;
-            } else if cfg.verbose > 0 {
+            } else if cfg.verbose > 1 {
                 write!(err, "{}", summary.render_changes())?;
+            } else if cfg.verbose > 0 {
+                write!(err, "{}", summary.render_changes_by_id())?;
             }
             Ok(if summary.has_rejections() {
                 REJECTED
@@ -192,11 +194,13 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-/// Diagnostics go to stderr. Contact values are logged only at debug level and below.
+/// Diagnostics go to stderr. Contact values are logged only at debug level and below, which
+/// takes `-vv`: `-v` is info, safe for logs that others may read.
 fn init_tracing(verbose: u8) {
     let default = match verbose {
         0 => "warn",
-        1 => "debug",
+        1 => "info",
+        2 => "debug",
         _ => "trace",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()

@@ -139,6 +139,16 @@ impl Summary {
 
     /// What the run changed (or, dry, would change), one line per file and person.
     pub fn render_changes(&self) -> String {
+        self.changes_text(true)
+    }
+
+    /// The same without persons' names (ids only): what `-v` shows on stderr, which nightly
+    /// logs keep; names are contact values (HARDENING.md, privacy).
+    pub fn render_changes_by_id(&self) -> String {
+        self.changes_text(false)
+    }
+
+    fn changes_text(&self, names: bool) -> String {
         let c = &self.changes;
         let mut out = String::new();
         out.push_str(if self.dry_run {
@@ -167,10 +177,11 @@ impl Summary {
             ("retire person", &c.persons_retired),
         ] {
             for p in list {
-                line(
-                    what,
-                    &format!("{} {}", p.id, p.name.as_deref().unwrap_or("(no name)")),
-                );
+                let item = match (names, p.name.as_deref()) {
+                    (false, _) => p.id.clone(),
+                    (true, name) => format!("{} {}", p.id, name.unwrap_or("(no name)")),
+                };
+                line(what, &item);
             }
         }
         if c.encounters_added > 0 {
@@ -443,6 +454,16 @@ fn read_one(
             )])
         }
     };
+    if !matches!(file.kind, FileKind::Image | FileKind::Sidecar) {
+        if let Some((line, len)) = sources::long_line(&bytes, sources::MAX_LINE_BYTES) {
+            let limit = sources::MAX_LINE_BYTES;
+            return Read::Skipped(vec![Diagnostic::file(
+                file.display.clone(),
+                format!("line is {len} bytes long, above the limit of {limit}; file skipped"),
+            )
+            .at(Some(line))]);
+        }
+    }
     let hash = hex::encode(Sha256::digest(&bytes));
     if known_hash == Some(&hash) {
         return Read::Unchanged(file.clone());
@@ -565,9 +586,10 @@ pub fn export(index_path: &Path, format: ExportFormat, out: &mut dyn Write) -> R
         ExportFormat::Jsonl => {
             for (person, detail) in persons.iter().zip(&details) {
                 // Serialised first, so that a closed pipe surfaces as an io::Error (quiet exit).
-                let mut line = serde_json::to_vec(&annotate::jsonl(person, detail)?)?;
-                line.push(b'\n');
-                buffered.write_all(&line)?;
+                let line = serde_json::to_string(&annotate::jsonl(person, detail)?)?;
+                let mut line = crate::export::jsonl::escape_line_breaks(&line).into_owned();
+                line.push('\n');
+                buffered.write_all(line.as_bytes())?;
             }
         }
         ExportFormat::Vcard => {

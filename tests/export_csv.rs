@@ -148,9 +148,10 @@ fn formula_injection_is_guarded_but_numbers_are_not() {
         ("Name Prefix", "'-cmd"),
         ("E-mail 1 - Value", "'=cmd@evil.example"),
         ("Phone 1 - Value", "+31612345678"),
-        ("Phone 2 - Value", "-2+3"),
+        // Arithmetic is not a number: guarded since `-1+cmd|…` was found to pass (HARDENING.md).
+        ("Phone 2 - Value", "'-2+3"),
         ("Phone 3 - Value", "'+cmd"),
-        ("Organization Title", "-2+3"),
+        ("Organization Title", "'-2+3"),
         ("Birthday", "'=1+1"),
         ("IM 1 - Value", "'@mallory"),
         ("Address 1 - City", "Stad,"),

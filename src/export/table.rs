@@ -20,8 +20,8 @@
 //! Every cell is cleaned first (CR and CRLF inside a cell become LF, other control characters
 //! are dropped; see [`super::clean`]) and then passes the formula-injection guard of
 //! DESIGN.md: a cell that starts with `=` or `@`, or with `+`/`-` followed by anything but a
-//! digit, gets a leading `'`. An E.164 number such as `+31612345678` (and `-2+3`) is written
-//! as it is.
+//! number, gets a leading `'` (and so does one that starts with a tab or a line end). An E.164
+//! number such as `+31612345678` is written as it is.
 //!
 //! Not written: photos, `Labels` (groups), encounters, provenance, other names and birthdays
 //! than the shown ones (Google's layout has one name and one birthday).
@@ -260,12 +260,17 @@ fn birthday(value: &str) -> String {
 }
 
 /// The formula-injection guard of DESIGN.md: a cell that starts with `=` or `@`, or with `+`
-/// or `-` followed by anything but a digit, gets a leading `'`.
+/// or `-` followed by anything but a number, gets a leading `'`. So does a cell that starts
+/// with a tab, CR or LF (OWASP's list: spreadsheets skip them and read the formula behind).
+/// "A number" is the whole rest of the cell: a digit first, then only digits, spaces and
+/// `( ) . / -`, which is every way phone numbers are written (`+31 (0)6-12345678`) and never a
+/// formula that calls anything; a digit first is not enough, `-1+cmd|' /C calc'!A0` runs a
+/// program in Excel (HARDENING.md).
 pub fn guard(cell: &str) -> Cow<'_, str> {
     let mut chars = cell.chars();
     let risky = match chars.next() {
-        Some('=') | Some('@') => true,
-        Some('+') | Some('-') => !chars.next().is_some_and(|c| c.is_ascii_digit()),
+        Some('=' | '@' | '\t' | '\r' | '\n') => true,
+        Some('+' | '-') => !is_number(chars.as_str()),
         _ => false,
     };
     if risky {
@@ -273,6 +278,14 @@ pub fn guard(cell: &str) -> Cow<'_, str> {
     } else {
         Cow::Borrowed(cell)
     }
+}
+
+/// Digits, then only digits, spaces and `( ) . / -`: see [`guard`].
+fn is_number(rest: &str) -> bool {
+    rest.starts_with(|c: char| c.is_ascii_digit())
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '(' | ')' | '.' | '/' | '-'))
 }
 
 #[cfg(test)]
@@ -292,7 +305,15 @@ mod tests {
             ("-", "'-"),
             ("+", "'+"),
             ("+31612345678", "+31612345678"),
-            ("-2+3", "-2+3"),
+            // Only a number passes: a digit first is not enough (DDE through `-1+cmd|…`).
+            ("-2+3", "'-2+3"),
+            ("-1+cmd|' /C calc'!A0", "'-1+cmd|' /C calc'!A0"),
+            ("+1cmd|' /C calc'!A0", "'+1cmd|' /C calc'!A0"),
+            ("+31 (0)6-12345678", "+31 (0)6-12345678"),
+            ("-12.50", "-12.50"),
+            ("\t=1+1", "'\t=1+1"),
+            ("\r=1+1", "'\r=1+1"),
+            ("\n=1+1", "'\n=1+1"),
             ("Jan van der Berg", "Jan van der Berg"),
             (" =niet aan het begin", " =niet aan het begin"),
             ("", ""),

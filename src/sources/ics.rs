@@ -113,10 +113,12 @@ pub fn read(path: &str, bytes: &[u8]) -> CalendarRead {
             continue;
         }
         let Some(prop) = parse_property(line) else {
+            // The line may hold an attendee's name: its text at debug level only (-vv).
+            tracing::debug!(path, line = ?line_no, text = ?clip(line), "line skipped");
             out.diagnostics.push(Diagnostic::warning(
                 path,
                 line_no,
-                format!("not an iCalendar content line, skipped: {:?}", clip(line)),
+                "not an iCalendar content line, skipped",
             ));
             continue;
         };

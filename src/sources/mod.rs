@@ -63,3 +63,59 @@ impl FileRead {
         });
     }
 }
+
+/// The longest physical line a text reader accepts. Readers hold a line several times over
+/// (raw text kept, decoded, unfolded, parsed, indexed for search): a 64 MiB vCard line peaked
+/// at 1.28 GB of memory (HARDENING.md), so a file of 512 MiB in one line would need about
+/// 10 GB. Real exports fold their lines (RFC 6350 §3.2) and CSV cells stay small; the largest
+/// legitimate lines are inline photos, well below this.
+pub const MAX_LINE_BYTES: usize = 8 * 1024 * 1024;
+
+/// The first physical line longer than `limit` bytes, as (1-based line, length in bytes).
+/// `\n` ends a line in every encoding the readers take (UTF-16 included: its newline unit
+/// holds the byte 0x0A), so this works on the raw bytes before any decoding.
+pub fn long_line(bytes: &[u8], limit: usize) -> Option<(u32, usize)> {
+    let mut line: u32 = 1;
+    let mut start = 0;
+    loop {
+        let end = bytes[start..]
+            .iter()
+            .position(|b| *b == b'\n')
+            .map(|i| start + i);
+        let len = end.unwrap_or(bytes.len()) - start;
+        if len > limit {
+            return Some((line, len));
+        }
+        start = end? + 1;
+        line = line.saturating_add(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (bytes, limit, the long line found: 1-based line and its length)
+    type Case = (&'static [u8], usize, Option<(u32, usize)>);
+
+    const LINES: &[Case] = &[
+        (b"", 4, None),
+        (b"abcd\nabcd\n", 4, None),
+        (b"abcd\nabcde\nx", 4, Some((2, 5))),
+        (b"abcdef", 4, Some((1, 6))),
+        (b"ab\r\nabcd\r\n", 4, Some((2, 5))),
+        (b"a\0b\0\n\0", 4, None),
+        (b"a\0b\0c\0\n\0", 4, Some((1, 6))),
+    ];
+
+    #[test]
+    fn finds_the_first_line_above_the_limit() {
+        for (bytes, limit, want) in LINES {
+            assert_eq!(
+                long_line(bytes, *limit),
+                *want,
+                "case {bytes:?} limit {limit}"
+            );
+        }
+    }
+}

@@ -52,6 +52,11 @@ pub fn sniff(bytes: &[u8]) -> bool {
         })
 }
 
+/// The most properties one card may have. Real cards have tens; every property becomes values
+/// to normalise, store, index and compare, so a hostile card of a million e-mail addresses ran
+/// for minutes (HARDENING.md). Above the limit the card is rejected and its raw text kept.
+pub const MAX_PROPERTIES: usize = 10_000;
+
 /// Read every card of one file. `path` is the display path used in sources and diagnostics.
 pub fn read(path: &str, bytes: &[u8]) -> FileRead {
     let mut out = FileRead::new(SourceKind::Vcard);
@@ -80,6 +85,14 @@ pub fn read(path: &str, bytes: &[u8]) -> FileRead {
                     "BEGIN:VCARD without END:VCARD",
                 );
             }
+            Chunk::Card(card) if card.props.len() > MAX_PROPERTIES => {
+                let raw = card_raw(&text, &card);
+                let reason = format!(
+                    "card has {} properties, above the limit of {MAX_PROPERTIES}; kept, not imported",
+                    card.props.len()
+                );
+                out.reject(source(path, card.record, card.line), raw, reason);
+            }
             Chunk::Card(card) => match read_card(path, &text, &card, &mut out.diagnostics) {
                 Ok(contact) => out.contacts.push(contact),
                 Err((raw, reason)) => {
@@ -94,10 +107,13 @@ pub fn read(path: &str, bytes: &[u8]) -> FileRead {
             1 => "a line".to_string(),
             n => format!("{n} lines"),
         };
+        // The text itself may be a contact's name or number: debug level only (-vv), never in
+        // the diagnostic that nightly logs keep (HARDENING.md, privacy).
+        tracing::debug!(path, line = stray.line, text = %first, "ignored text");
         out.diagnostics.push(Diagnostic::warning(
             path,
             Some(stray.line),
-            format!("ignored {what} outside BEGIN:VCARD … END:VCARD, from {first}"),
+            format!("ignored {what} outside BEGIN:VCARD … END:VCARD"),
         ));
     }
     if cards == 0 {
@@ -150,12 +166,12 @@ fn read_card(
     let mut metas: Vec<Meta> = Vec::with_capacity(card.props.len());
     for logical in &card.props {
         let Some(header) = prepass::header(&logical.content) else {
+            // The line may be a contact's value (a folded line that lost its indent): its text
+            // is shown at debug level only (-vv).
+            tracing::debug!(path, line = logical.line, text = %snippet(&logical.content), "line ignored");
             warn(
                 logical.line,
-                format!(
-                    "not a property (no NAME:), line ignored: {}",
-                    snippet(&logical.content)
-                ),
+                "not a property (no NAME:), line ignored".to_string(),
             );
             continue;
         };
