@@ -13,8 +13,11 @@ mod checks;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
+/// What a fuzz target checks: the whole input, a panic when something is wrong.
+type Check = fn(&[u8]);
+
 /// The fuzz targets and their checks; a folder under `fuzz/regressions/` must be one of them.
-const TARGETS: &[(&str, fn(&[u8]))] = &[
+const TARGETS: &[(&str, Check)] = &[
     ("vcard", checks::vcard),
     ("csv", checks::csv),
     ("json", checks::json),
