@@ -135,7 +135,8 @@ const MIN_CONFIDENCE: f32 = 0.4;
 /// Read the fields of one card from its OCR words. `default_country` (ISO alpha-2) is used
 /// when nothing on the card points at a country.
 pub fn extract(words: &[Word], default_country: &str) -> Card {
-    let mut segs = segments(words);
+    let words: Vec<Word> = words.iter().map(bounded).collect();
+    let mut segs = segments(&words);
     let mut card = Card {
         country: default_country.to_ascii_uppercase(),
         ..Card::default()
@@ -153,6 +154,26 @@ pub fn extract(words: &[Word], default_country: &str) -> Card {
     take_addresses(&mut segs, &mut card);
     take_people_and_orgs(&segs, &mut card);
     card
+}
+
+/// The largest coordinate or box size the extractor works with, in pixels. A prepared card is a
+/// few thousand pixels wide; the layout rules multiply coordinates by small factors (`* 16`),
+/// which overflows `i32` for absurd boxes (found by fuzzing: `fuzz/regressions/extract/`).
+const MAX_COORD: i32 = 1 << 20;
+
+/// A word with its box clamped to `±MAX_COORD` and a confidence that is a number, so that no
+/// box, however absurd, can overflow the layout arithmetic or make a confidence NaN.
+fn bounded(w: &Word) -> Word {
+    let clamp = |v: i32| v.clamp(-MAX_COORD, MAX_COORD);
+    Word {
+        text: w.text.clone(),
+        left: clamp(w.left),
+        top: clamp(w.top),
+        width: clamp(w.width),
+        height: clamp(w.height),
+        conf: if w.conf.is_nan() { 0.0 } else { w.conf },
+        line: w.line,
+    }
 }
 
 /// Build words from plain text, one line per text line, for tests, fuzzing and QR payloads.
@@ -173,14 +194,18 @@ pub fn words_from_text(text: &str) -> Vec<Word> {
                     line = tail;
                 }
                 if let Some(Some(left)) = parts.next() {
-                    x = left;
+                    // Bounded like every box (`MAX_COORD`), so that columns cannot overflow.
+                    x = left.clamp(-MAX_COORD, MAX_COORD);
                 }
             }
         }
+        // Saturating: a long text (a QR payload, a fuzz input) must not overflow the layout.
         for (col, part) in line.split("||").enumerate() {
-            let mut left = x + 600 * col as i32;
+            let col = i32::try_from(col).unwrap_or(i32::MAX);
+            let mut left = x.saturating_add(col.saturating_mul(600));
             for w in part.split_whitespace() {
-                let width = (w.chars().count() as i32) * height * 6 / 10;
+                let chars = i32::try_from(w.chars().count()).unwrap_or(i32::MAX);
+                let width = chars.saturating_mul(height * 6) / 10;
                 words.push(Word {
                     text: w.to_string(),
                     left,
@@ -188,12 +213,12 @@ pub fn words_from_text(text: &str) -> Vec<Word> {
                     width,
                     height,
                     conf: 95.0,
-                    line: n as u32,
+                    line: u32::try_from(n).unwrap_or(u32::MAX),
                 });
-                left += width + height / 3;
+                left = left.saturating_add(width.saturating_add(height / 3));
             }
         }
-        top += height + height / 2;
+        top = top.saturating_add(height + height / 2);
     }
     words
 }

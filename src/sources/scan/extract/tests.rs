@@ -453,3 +453,32 @@ fn garbage_never_panics() {
         let _ = extract(&words_from_text(text), "XX");
     }
 }
+
+/// Absurd boxes (found by fuzzing, `fuzz/regressions/extract/mul-overflow-huge-box`: a line
+/// height near `i32::MAX` overflowed `overlap * 10`) and a NaN confidence give a card, not a
+/// panic, and the same card as boxes at the clamp limit.
+#[test]
+fn absurd_boxes_are_clamped() {
+    let plain = words_from_text("[20]Jan van der Berg\n[14]jan@buurtwerk.nl\n[14]06-12345678");
+    for (i, value) in [i32::MAX, i32::MIN, MAX_COORD + 1, -MAX_COORD - 1]
+        .into_iter()
+        .enumerate()
+    {
+        let mut words = plain.clone();
+        let w = &mut words[i % plain.len()];
+        (w.left, w.top, w.width, w.height, w.conf) = (value, value, value, value, f32::NAN);
+        let card = extract(&words, "NL");
+        let mut at_limit = words.clone();
+        for w in &mut at_limit {
+            *w = bounded(w);
+        }
+        assert_eq!(card, extract(&at_limit, "NL"), "case {value}");
+        let confidences = card.emails.iter().chain(&card.name).map(|f| f.confidence);
+        for c in confidences {
+            assert!((0.0..=1.0).contains(&c), "case {value}: confidence {c}");
+        }
+    }
+    let far = words_from_text(&format!("[20,{}]a || b || c", i32::MAX));
+    assert_eq!(far[0].left, MAX_COORD, "a left edge is clamped");
+    assert!(far[2].left > far[1].left, "columns stay in order");
+}

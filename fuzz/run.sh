@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Run one fuzz target for a while, politely, and keep its log.
+#   fuzz/run.sh <target> [seconds=600]
+# One libFuzzer process (one core) under `nice -n 15`; the corpus grows in fuzz/corpus/<target>,
+# crashes land in fuzz/artifacts/<target>, the log (with libFuzzer's final stats and the CPU
+# time from /usr/bin/time) in fuzz/logs/<target>.log. Seed the corpus first: fuzz/seed.sh.
+set -euo pipefail
+cd "$(dirname "$0")"
+target=$1
+seconds=${2:-600}
+mkdir -p logs "corpus/$target"
+nice -n 15 /usr/bin/time -f 'time: cpu_user_s=%U cpu_sys_s=%S wall_s=%e max_rss_kb=%M' \
+    cargo +nightly fuzz run "$target" "corpus/$target" -- \
+    -max_total_time="$seconds" -print_final_stats=1 -rss_limit_mb=2048 -timeout=10 \
+    2>&1 | tee "logs/$target.log" | grep -E '^#[0-9]+.*(NEW|REDUCE|pulse|DONE)|INFO: seed|==ERROR|panicked|time:|stat::' \
+    | awk 'NR % 20 == 1 || /DONE|panicked|ERROR|time:|stat::|seed/'
