@@ -65,7 +65,10 @@ pub fn normalize_in(raw: &str, region: Option<Id>) -> Phone {
     // Extensions are looked for in the compact form, so that the kept form of an invalid
     // number splits the same way again.
     let (main, ext) = split_extension(body);
-    let compact = main.to_owned();
+    // Composed again: dropping a separator can leave a combining mark beside a letter
+    // (`a.\u{30a}` → `a\u{30a}`), which the next normalisation would compose into `å`; the kept
+    // form must already be what normalising it gives (found by fuzzing).
+    let compact = text::nfc(main.to_owned());
     let mut kept = compact.clone();
     if let Some(ext) = &ext {
         kept.push_str(";ext=");
@@ -371,6 +374,26 @@ mod tests {
                 );
             }
             other => panic!("letters make a number invalid, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_kept_form_of_an_invalid_number_is_already_normal() {
+        // A separator between a letter and a combining mark (found by fuzzing): the kept form
+        // is composed, so normalising it again keeps it as it is.
+        const CASES: &[(&str, &str)] = &[
+            ("4 Ha&s-Oa.\u{30a}6", "4Ha&sOå6"),
+            ("06-1234 e.\u{301}", "061234é"),
+        ];
+        for (raw, want) in CASES {
+            let Phone::Invalid { kept, .. } = normalize(raw, "NL") else {
+                panic!("case {raw:?}: letters make it invalid");
+            };
+            assert_eq!(kept, *want, "case {raw:?}");
+            match normalize(&kept, "NL") {
+                Phone::Invalid { kept: again, .. } => assert_eq!(again, kept, "case {raw:?}"),
+                other => panic!("case {raw:?}: {other:?}"),
+            }
         }
     }
 

@@ -90,7 +90,7 @@ pub fn clean_multiline(s: &str) -> String {
     out
 }
 
-fn nfc(s: String) -> String {
+pub(crate) fn nfc(s: String) -> String {
     if is_nfc_quick(s.chars()) == IsNormalized::Yes {
         s
     } else {
