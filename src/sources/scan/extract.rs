@@ -733,6 +733,15 @@ fn take_emails(seg: &mut Seg, card: &mut Card) {
                     (b, joined, found) = (next, longer, Some(email));
                     break;
                 }
+                // The dot before the TLD read as a space (`jan@ziggo nl`).
+                let piece = &toks[next].text;
+                if looks_like_tld(piece) && !piece.starts_with('.') && !joined.ends_with('.') {
+                    let dotted = format!("{joined}.{piece}");
+                    if let Some(email) = repair_email(&dotted) {
+                        (b, joined, found) = (next, dotted, Some(email));
+                        break;
+                    }
+                }
             }
         }
         if let Some(email) = found {

@@ -5,12 +5,15 @@
 //!             │ one grey image per card, reading order
 //!             ▼
 //!        ocr: orientation (tesseract OSD, 0/90/180/270) ──► words with boxes (tesseract)
-//!             │                                   qr: payloads (rqrr) ──► card fields
+//!             │  reread (e-mail lines again, alone, 2×)  qr: payloads (rqrr) ──► card fields
 //!             ▼                                                  │
 //!        extract (pure: words ──► fields with confidences) ◄─ merge (QR wins)
 //!             ▼
 //!        RawContact (kind scan, record = card number in the file, raw = OCR text + QR)
 //! ```
+//!
+//! A card on which neither a name, an e-mail nor a phone was found is read again turned the
+//! other ways (orientation detection misses some quarter turns); the fullest reading is kept.
 //!
 //! A file that cannot be decoded (truncated, empty, not an image, larger than the limits in
 //! [`prepare`]) gives one located `FileRejected` diagnostic and no records; a card on which

@@ -475,6 +475,9 @@ const EMAIL_LINES: &[(&str, &[&str])] = &[
     ),
     ("jan@voorbeeld .nl", &["jan@voorbeeld.nl"]),
     ("jan@voor beeld.nl", &["jan@voorbeeld.nl"]),
+    // The dot before the TLD read as a space.
+    ("n.walker@ziggo nl", &["n.walker@ziggo.nl"]),
+    ("jan@voorbeeld com", &["jan@voorbeeld.com"]),
     // Nothing that completes the domain: no address, and nothing swallowed.
     ("jan@voorbeeld Utrecht", &[]),
     ("jan@voorbeeld en meer", &[]),
