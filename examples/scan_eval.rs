@@ -2,15 +2,18 @@
 //! ground truth:
 //!
 //! ```text
-//! OMP_THREAD_LIMIT=1 scan_eval DIR [--threads N] [--lang nld+eng] [--errors]
+//! OMP_THREAD_LIMIT=1 scan_eval DIR [--threads N] [--lang nld+eng] [--errors] [--misses]
+//!           [--dump DIR]
 //! ```
 //!
 //! Prints per-field accuracy (exact match after normalisation: case, accents kept, spaces
 //! collapsed; phones as E.164 sets; websites without scheme, `www.` and trailing slash;
 //! postcodes without spaces; addresses as street or PO box, postcode and city), the share of
 //! cards with every field right, cards per second, and how much of the time was spent inside
-//! tesseract. `--errors` lists every mismatch (use
-//! it on a tuning set, never on the set you report).
+//! tesseract. `--errors` lists every mismatch; `--misses` lists each e-mail and phone miss with
+//! the image, truth and reading, and the OCR lines that hold what was printed (use both on a
+//! tuning set, never on the set you report). `--dump DIR` writes the prepared card images
+//! (found, straightened, before orientation) of every image with a miss into DIR as PNG.
 
 #[path = "gen_cards/truth.rs"]
 mod truth;
@@ -197,6 +200,8 @@ struct Tally {
 }
 
 struct Outcome {
+    image: String,
+    mode: String,
     cards: Vec<(truth::Card, Option<RawContact>)>,
     read_time: Duration,
     tess_time: Duration,
@@ -210,17 +215,21 @@ fn main() -> ExitCode {
     let mut threads = 0;
     let mut lang = "nld+eng".to_string();
     let mut errors = false;
+    let mut misses = false;
+    let mut dump: Option<String> = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--threads" => threads = it.next().and_then(|v| v.parse().ok()).unwrap_or(0),
             "--lang" => lang = it.next().cloned().unwrap_or(lang),
             "--errors" => errors = true,
+            "--misses" => misses = true,
+            "--dump" => dump = it.next().cloned(),
             _ => dir = Some(a.clone()),
         }
     }
     let Some(dir) = dir else {
-        eprintln!("usage: scan_eval DIR [--threads N] [--lang nld+eng] [--errors]");
+        eprintln!("usage: scan_eval DIR [--threads N] [--lang nld+eng] [--errors] [--misses]");
         return ExitCode::from(2);
     };
     let mut truths: Vec<truth::Image> = Vec::new();
@@ -269,6 +278,7 @@ fn main() -> ExitCode {
         images
             .par_iter()
             .map(|(t, bytes)| {
+                let image_name = t.image.clone();
                 let t0 = thread_cpu();
                 let (read, tess) = ocr::with_engine(&opts.lang, |engine| {
                     let mut timed = Timed {
@@ -292,6 +302,8 @@ fn main() -> ExitCode {
                 let records = read.contacts.len();
                 let diagnostics = read.diagnostics.iter().map(|d| d.to_string()).collect();
                 Outcome {
+                    image: image_name,
+                    mode: t.mode.clone(),
                     cards: pair(&t.cards, read.contacts),
                     read_time,
                     tess_time: tess,
@@ -339,6 +351,12 @@ fn main() -> ExitCode {
                     tally.present += 1;
                     if ok {
                         tally.right += 1;
+                    }
+                }
+                if !ok && misses && matches!(*f, "email" | "phone") {
+                    print_miss(o, t, got.as_ref(), f, &w, &h);
+                    if let Some(d) = &dump {
+                        dump_cards(&dir, &o.image, d);
                     }
                 }
                 if !ok {
@@ -415,27 +433,120 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Pair each truth card with the record that agrees with it most (e-mail, phones, name),
-/// each record used once; a card without a record is paired with `None`.
+/// Write the prepared cards of one image as `DIR/STEM-N.png`.
+fn dump_cards(dir: &str, image: &str, out: &str) {
+    let Ok(bytes) = std::fs::read(format!("{dir}/{image}")) else {
+        return;
+    };
+    let stem = image.rsplit_once('.').map(|(s, _)| s).unwrap_or(image);
+    let Ok(pages) = scan::prepare::pages(&bytes) else {
+        return;
+    };
+    for (n, card) in pages.iter().flat_map(|p| p.cards.iter()).enumerate() {
+        let path = format!("{out}/{stem}-{}.png", n + 1);
+        if let Err(e) = card.image.save(&path) {
+            eprintln!("scan_eval: {path}: {e}");
+        }
+    }
+}
+
+/// One e-mail or phone miss: where, truth against reading, and the OCR lines of the record
+/// that hold the printed value (or a piece of it), so that an OCR error can be told from an
+/// extraction error.
+fn print_miss(
+    o: &Outcome,
+    t: &truth::Card,
+    got: Option<&RawContact>,
+    field: &str,
+    want: &[String],
+    have: &[String],
+) {
+    println!(
+        "MISS {field} {} [{} {} {} rot {}] want {want:?} got {have:?}",
+        o.image, o.mode, t.layout, t.font, t.rotation
+    );
+    let printed: Vec<&String> = t
+        .printed
+        .iter()
+        .filter(|l| match field {
+            "email" => l.contains('@'),
+            _ => l.chars().filter(char::is_ascii_digit).count() >= 6 && !l.contains('@'),
+        })
+        .collect();
+    for l in &printed {
+        println!("  printed: {l}");
+    }
+    let Some(r) = got else {
+        println!("  (no record paired with this card)");
+        return;
+    };
+    // Pieces of the printed value long enough to find their OCR line again.
+    let keys: Vec<String> = match field {
+        "email" => want
+            .iter()
+            .flat_map(|e| {
+                e.split(['@', '.'])
+                    .filter(|p| p.len() >= 3)
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .collect(),
+        _ => t
+            .phones
+            .iter()
+            .flat_map(|p| {
+                let d: String = p.written.chars().filter(char::is_ascii_digit).collect();
+                let n = d.len();
+                [d[n.saturating_sub(4)..].to_string()]
+            })
+            .collect(),
+    };
+    for line in r.raw.lines() {
+        let low = line.to_lowercase();
+        let digits: String = line.chars().filter(char::is_ascii_digit).collect();
+        let hit = match field {
+            "email" => low.contains('@') || keys.iter().any(|k| low.contains(k.as_str())),
+            // Every line with a few digits: a number OCR broke may not hold its last four.
+            _ => digits.len() >= 4 || keys.iter().any(|k| digits.contains(k.as_str())),
+        };
+        if hit {
+            println!("  ocr: {line}");
+        }
+    }
+}
+
+/// Pair each truth card with a record, each record used once; a card without a record is
+/// paired with `None`. Pairs are taken best first over the whole image (most fields that
+/// agree, then nearest in reading order), so that a card the reader missed on a flatbed page
+/// does not take the record of the card beside it; records that agree with no card go to the
+/// cards left over, nearest first.
 fn pair(cards: &[truth::Card], records: Vec<RawContact>) -> Vec<(truth::Card, Option<RawContact>)> {
-    let mut records: Vec<Option<RawContact>> = records.into_iter().map(Some).collect();
-    let mut out = Vec::new();
-    for (i, c) in cards.iter().enumerate() {
-        let want = truth_values(c);
-        let score = |r: &RawContact| {
-            let have = got_values(r);
-            FIELDS
+    let wants: Vec<_> = cards.iter().map(truth_values).collect();
+    let haves: Vec<_> = records.iter().map(got_values).collect();
+    let mut candidates: Vec<(usize, usize, usize)> = Vec::new();
+    for (i, want) in wants.iter().enumerate() {
+        for (j, have) in haves.iter().enumerate() {
+            let score = FIELDS
                 .iter()
                 .filter(|f| !want[*f].is_empty() && want[*f] == have[*f])
-                .count()
-        };
-        let best = records
-            .iter()
-            .enumerate()
-            .filter_map(|(j, r)| r.as_ref().map(|r| (j, score(r))))
-            .max_by_key(|(j, s)| (*s, usize::MAX - j.abs_diff(i)));
-        let chosen = best.and_then(|(j, _)| records[j].take());
-        out.push((c.clone(), chosen));
+                .count();
+            candidates.push((score, i, j));
+        }
     }
-    out
+    // Best score first; among equals the pair nearest in reading order, then the first.
+    candidates.sort_by_key(|&(s, i, j)| (std::cmp::Reverse(s), i.abs_diff(j), i, j));
+    let mut chosen: Vec<Option<usize>> = vec![None; cards.len()];
+    let mut taken = vec![false; records.len()];
+    for (_, i, j) in candidates {
+        if chosen[i].is_none() && !taken[j] {
+            chosen[i] = Some(j);
+            taken[j] = true;
+        }
+    }
+    let mut records: Vec<Option<RawContact>> = records.into_iter().map(Some).collect();
+    cards
+        .iter()
+        .zip(chosen)
+        .map(|(c, j)| (c.clone(), j.and_then(|j| records[j].take())))
+        .collect()
 }

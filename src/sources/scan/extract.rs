@@ -670,6 +670,27 @@ fn starts_joinable(s: &str) -> bool {
     s == "@" || s == "." || (s.len() > 1 && s.starts_with(['.', '@', '_']))
 }
 
+/// The head of a local part that OCR split off at its dot and read the dot as a comma:
+/// lower-case letters (digits, `.`, `-`, `_` inside) and a trailing `,`.
+fn is_local_head(s: &str) -> bool {
+    let Some(head) = s.strip_suffix(',') else {
+        return false;
+    };
+    head.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && head
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || ".-_".contains(c))
+}
+
+/// A piece of a host OCR split off at a space (`look.`, `com`): lower-case letters, digits,
+/// dots and dashes, at most a TLD-and-label's length.
+fn is_domain_piece(s: &str) -> bool {
+    (1..=30).contains(&s.len())
+        && s.chars().any(|c| c.is_ascii_lowercase())
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+}
+
 fn looks_like_tld(s: &str) -> bool {
     let f = fold(s.trim_end_matches(['.', ',', ';']));
     matches!(
@@ -713,8 +734,42 @@ fn take_emails(seg: &mut Seg, card: &mut Card) {
         {
             b += 1;
         }
-        let joined: String = toks[a..=b].iter().map(|t| t.text.as_str()).collect();
-        if let Some(email) = repair_email(&joined) {
+        // OCR read the dot after the first part of the local part as a comma and split
+        // there (`hannah, fitzgerald@…`): a lower-case word ending in `,` right before the
+        // address is that part. A capitalised one is prose (`Jansen, jan@…`).
+        if a > 0
+            && toks[a].text.contains('@')
+            && is_local_head(&toks[a - 1].text)
+            && token_label(&toks, a - 1).is_none()
+        {
+            a -= 1;
+        }
+        let mut joined: String = toks[a..=b].iter().map(|t| t.text.as_str()).collect();
+        let mut found = repair_email(&joined);
+        if found.is_none() && joined.contains('@') {
+            // OCR put a space inside the domain (`jan@out look. com`): take up to two more
+            // domain-shaped tokens, and keep them only if they complete an address.
+            for next in b + 1..(b + 3).min(toks.len()) {
+                if !is_domain_piece(&toks[next].text) || token_label(&toks, next).is_some() {
+                    break;
+                }
+                let longer: String = toks[a..=next].iter().map(|t| t.text.as_str()).collect();
+                if let Some(email) = repair_email(&longer) {
+                    (b, joined, found) = (next, longer, Some(email));
+                    break;
+                }
+                // The dot before the TLD read as a space (`jan@ziggo nl`).
+                let piece = &toks[next].text;
+                if looks_like_tld(piece) && !piece.starts_with('.') && !joined.ends_with('.') {
+                    let dotted = format!("{joined}.{piece}");
+                    if let Some(email) = repair_email(&dotted) {
+                        (b, joined, found) = (next, dotted, Some(email));
+                        break;
+                    }
+                }
+            }
+        }
+        if let Some(email) = found {
             let (start, end) = (toks[a].start, toks[b].end);
             let repaired =
                 a != b || fold(&joined).trim_matches(|c: char| !c.is_alphanumeric()) != email;
@@ -1106,6 +1161,20 @@ fn is_phone_token(t: &str) -> bool {
     digits > 0 && confusable <= 1
 }
 
+/// Where the number starts in a token that begins with a phone label OCR glued to it and
+/// misread (`T:` as `1`, `12`, `l` or `I`): the byte offset of the national `0` after one or
+/// two such characters. Only tried when the token as read is no number.
+fn glued_label_cut(t: &str) -> Option<usize> {
+    let b = t.as_bytes();
+    (1..=2).find(|&n| {
+        b.len() >= n + 2
+            && b[n] == b'0'
+            && b[n + 1].is_ascii_digit()
+            && b[n + 1] != b'0'
+            && b[..n].iter().all(|c| b"1lIT2:|7".contains(c))
+    })
+}
+
 /// Parse what is printed as a phone number in `country`; E.164 when it is a valid number.
 fn parse_phone(written: &str, country: &str) -> Option<(String, phonenumber::Type)> {
     let mut s = written.replace("(0)", "");
@@ -1174,6 +1243,24 @@ fn take_phones(seg: &mut Seg, card: &mut Card) {
                 break;
             }
         }
+        // OCR read the label glued to the number (`T: 030…` as `1030…` or `12030…`): when
+        // nothing parses, drop one or two label-shaped characters before a national `0`.
+        let mut glued = false;
+        if found.is_none() {
+            if let Some(cut) = glued_label_cut(&toks[i].text) {
+                for k in (i..=end).rev() {
+                    let mut parts: Vec<&str> =
+                        toks[i..=k].iter().map(|t| t.text.as_str()).collect();
+                    parts[0] = &parts[0][cut..];
+                    let written = parts.join(" ");
+                    if let Some(parsed) = parse_phone(&written, &card.country) {
+                        found = Some((k, written, parsed));
+                        glued = true;
+                        break;
+                    }
+                }
+            }
+        }
         let Some((k, written, (value, number_type))) = found else {
             i = end + 1;
             continue;
@@ -1189,7 +1276,11 @@ fn take_phones(seg: &mut Seg, card: &mut Card) {
             (None, _) => PhoneKind::Work,
         };
         let (start, stop) = (toks[i].start, toks[k].end);
-        let rule = if label.is_some() { 0.95 } else { 0.85 };
+        let rule = match (glued, label.is_some()) {
+            (true, _) => 0.75,
+            (false, true) => 0.95,
+            (false, false) => 0.85,
+        };
         let confidence = round(rule * ocr_factor(seg.conf(start, stop)));
         seg.mark(start, stop);
         if !card.phones.iter().any(|p| p.value == value) {

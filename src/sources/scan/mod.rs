@@ -5,12 +5,15 @@
 //!             │ one grey image per card, reading order
 //!             ▼
 //!        ocr: orientation (tesseract OSD, 0/90/180/270) ──► words with boxes (tesseract)
-//!             │                                   qr: payloads (rqrr) ──► card fields
+//!             │  reread (e-mail lines again, alone, 2×)  qr: payloads (rqrr) ──► card fields
 //!             ▼                                                  │
 //!        extract (pure: words ──► fields with confidences) ◄─ merge (QR wins)
 //!             ▼
 //!        RawContact (kind scan, record = card number in the file, raw = OCR text + QR)
 //! ```
+//!
+//! A card on which neither a name, an e-mail nor a phone was found is read again turned the
+//! other ways (orientation detection misses some quarter turns); the fullest reading is kept.
 //!
 //! A file that cannot be decoded (truncated, empty, not an image, larger than the limits in
 //! [`prepare`]) gives one located `FileRejected` diagnostic and no records; a card on which
@@ -26,6 +29,7 @@ pub mod lexicon;
 pub mod ocr;
 pub mod prepare;
 pub mod qr;
+pub mod reread;
 
 use crate::diag::Diagnostic;
 use crate::model::{Labeled, RawAddress, RawContact, RawOrg, Source, SourceKind};
@@ -125,14 +129,32 @@ pub fn read_card(
     let codes = qr::decode(&image);
     let mut image = image;
     qr::blank(&mut image, &codes);
-    let image = match engine.orientation(&image) {
-        Some((deg, conf)) if deg != 0 && conf >= MIN_ORIENTATION_CONFIDENCE => {
-            turn_back(&image, deg)
-        }
-        _ => image,
+    let osd = engine.orientation(&image);
+    let turned = match osd {
+        Some((deg, conf)) if deg != 0 && conf >= MIN_ORIENTATION_CONFIDENCE => deg,
+        _ => 0,
     };
-    let words = engine.words(&image, PPI)?;
-    let mut card = extract::extract(&words, &opts.region);
+    let (mut card, mut words) = read_turned(&image, turned, &opts.region, engine)?;
+    if is_weak(&card) {
+        // Orientation detection missed a card turned a quarter (too little text, or a
+        // doubtful answer): read it the other ways and keep the reading that found most.
+        let mut tries: Vec<u32> = osd.map(|(deg, _)| deg).into_iter().collect();
+        tries.extend([90, 270, 180]);
+        let mut tried = vec![turned];
+        for deg in tries {
+            if tried.contains(&deg) {
+                continue;
+            }
+            tried.push(deg);
+            let (other, other_words) = read_turned(&image, deg, &opts.region, engine)?;
+            if strength(&other) > strength(&card) {
+                (card, words) = (other, other_words);
+            }
+            if !is_weak(&card) {
+                break;
+            }
+        }
+    }
     for code in &codes {
         if let Some(from_code) = qr::card_of(&code.payload, &card.country) {
             card = qr::merge(from_code, card);
@@ -145,6 +167,42 @@ pub fn read_card(
         raw.push_str(&code.payload);
     }
     Ok((card, raw))
+}
+
+/// OCR the card turned back by `deg`, give its e-mail lines a second look, extract.
+fn read_turned(
+    image: &GrayImage,
+    deg: u32,
+    region: &str,
+    engine: &mut dyn Engine,
+) -> Result<(Card, Vec<extract::Word>), OcrError> {
+    let turned;
+    let image = if deg == 0 {
+        image
+    } else {
+        turned = turn_back(image, deg);
+        &turned
+    };
+    let words = engine.words(image, PPI)?;
+    let words = reread::email_lines(image, words, PPI, region, engine);
+    Ok((extract::extract(&words, region), words))
+}
+
+/// A reading with neither a name nor any way to reach the person: likely a card read on its
+/// side.
+fn is_weak(card: &Card) -> bool {
+    card.name.is_none() && card.emails.is_empty() && card.phones.is_empty()
+}
+
+/// How much a reading found, to choose between the orientations of a weak one.
+fn strength(card: &Card) -> usize {
+    usize::from(card.name.is_some())
+        + usize::from(card.organisation.is_some())
+        + usize::from(card.title.is_some())
+        + card.emails.len()
+        + card.phones.len()
+        + card.websites.len()
+        + card.addresses.len()
 }
 
 /// Undo a clockwise turn of `deg` degrees.

@@ -482,3 +482,64 @@ fn absurd_boxes_are_clamped() {
     assert_eq!(far[0].left, MAX_COORD, "a left edge is clamped");
     assert!(far[2].left > far[1].left, "columns stay in order");
 }
+
+/// E-mail lines as OCR breaks them, read through the whole extractor (token joining
+/// included): the line, then the addresses found.
+const EMAIL_LINES: &[(&str, &[&str])] = &[
+    // The dot after the first name read as a comma and a space.
+    (
+        "hannah, fitzgerald@silverline.co.uk",
+        &["hannah.fitzgerald@silverline.co.uk"],
+    ),
+    (
+        "E: anouk, jacobs@wijkteam.nl",
+        &["anouk.jacobs@wijkteam.nl"],
+    ),
+    // A capitalised word before the comma is prose, not part of the address.
+    ("Jansen, jan@voorbeeld.nl", &["jan@voorbeeld.nl"]),
+    // A space inside the domain, before and after its dot.
+    (
+        "E: keesdebruijn@out look. com",
+        &["keesdebruijn@outlook.com"],
+    ),
+    ("jan@voorbeeld .nl", &["jan@voorbeeld.nl"]),
+    ("jan@voor beeld.nl", &["jan@voorbeeld.nl"]),
+    // The dot before the TLD read as a space.
+    ("n.walker@ziggo nl", &["n.walker@ziggo.nl"]),
+    ("jan@voorbeeld com", &["jan@voorbeeld.com"]),
+    // Nothing that completes the domain: no address, and nothing swallowed.
+    ("jan@voorbeeld Utrecht", &[]),
+    ("jan@voorbeeld en meer", &[]),
+];
+
+#[test]
+fn email_lines() {
+    for (line, want) in EMAIL_LINES {
+        let card = extract(&words_from_text(line), "NL");
+        let got: Vec<&str> = card.emails.iter().map(|e| e.value.as_str()).collect();
+        assert_eq!(got, *want, "case {line}");
+    }
+}
+
+/// Phone lines as OCR reads them: the line, then the numbers found (E.164).
+const PHONE_LINES: &[(&str, &[&str])] = &[
+    // `T:` glued to the number and read as `1` or `12`.
+    ("1030 953 0559", &["+31309530559"]),
+    ("120733038536", &["+31733038536"]),
+    ("l06-12345678", &["+31612345678"]),
+    // A number that parses as read is left alone.
+    ("030 953 0559", &["+31309530559"]),
+    // A leading 1 before something that is no number either way.
+    ("1030 95", &[]),
+    // Only label-shaped characters are dropped.
+    ("5030 953 0559", &[]),
+];
+
+#[test]
+fn phone_lines() {
+    for (line, want) in PHONE_LINES {
+        let card = extract(&words_from_text(line), "NL");
+        let got: Vec<&str> = card.phones.iter().map(|p| p.value.as_str()).collect();
+        assert_eq!(got, *want, "case {line}");
+    }
+}

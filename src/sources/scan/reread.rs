@@ -1,0 +1,313 @@
+//! A second look at the e-mail lines of a card: the prepared card and its OCR words in, the
+//! words with each e-mail line replaced by a better reading (or left as they were) out.
+//!
+//! Small, light type loses characters at full-card OCR: the part of the local part before a
+//! dot (`n.walker@` read as `walker@`), a dot itself (`i.elamrani` as `ielamrani`), or the
+//! end of the domain. Read again alone, at twice the size and with a white margin, the same
+//! line usually comes back whole. The second reading replaces the first only when it is
+//! plainly the fuller one ([`prefer_second`]): an address where there was none, or the same
+//! address with a dot or a dotted head the first reading lost. Two readings that disagree
+//! otherwise keep the first: a choice between them would be a guess.
+//!
+//! What it does not do: re-read other lines (phones are read well enough at card scale), or
+//! OCR anything itself (the caller's engine does).
+
+use super::extract::{self, Word};
+use super::ocr::Engine;
+use image::GrayImage;
+
+/// How much larger the line is read the second time.
+const SCALE: u32 = 2;
+
+/// Re-read every OCR line that holds an `@` and keep the better reading of each (see the
+/// module notes). Errors of the second reading leave the first in place.
+pub fn email_lines(
+    image: &GrayImage,
+    words: Vec<Word>,
+    ppi: u32,
+    region: &str,
+    engine: &mut dyn Engine,
+) -> Vec<Word> {
+    let mut lines: Vec<u32> = Vec::new();
+    for w in &words {
+        if w.text.contains('@') && !lines.contains(&w.line) {
+            lines.push(w.line);
+        }
+    }
+    let mut words = words;
+    for line in lines {
+        let first: Vec<Word> = words.iter().filter(|w| w.line == line).cloned().collect();
+        let Some(second) = read_line_again(image, &first, ppi, engine) else {
+            continue;
+        };
+        let emails = |ws: &[Word]| -> Vec<String> {
+            extract::extract(ws, region)
+                .emails
+                .into_iter()
+                .map(|e| e.value)
+                .collect()
+        };
+        if prefer_second(&emails(&first), &emails(&second)) {
+            words = replace_line(words, line, second);
+        }
+    }
+    words
+}
+
+/// OCR the box of one line again, enlarged, and return its words in card coordinates, all on
+/// the line `line_words` had.
+fn read_line_again(
+    image: &GrayImage,
+    line_words: &[Word],
+    ppi: u32,
+    engine: &mut dyn Engine,
+) -> Option<Vec<Word>> {
+    let line = line_words.first()?.line;
+    let h = line_words.iter().map(|w| w.height).max()?.max(1);
+    let left = line_words.iter().map(|w| w.left).min()?;
+    let right = line_words.iter().map(|w| w.left + w.width).max()?;
+    let top = line_words.iter().map(|w| w.top).min()?;
+    let bottom = line_words.iter().map(|w| w.top + w.height).max()?;
+    let (iw, ih) = (image.width() as i32, image.height() as i32);
+    // Wide on both sides: the characters the first reading lost lie beyond its words' box.
+    let x0 = (left - 3 * h).clamp(0, iw);
+    let x1 = (right + 3 * h).clamp(0, iw);
+    let y0 = (top - h / 2).clamp(0, ih);
+    let y1 = (bottom + h / 2).clamp(0, ih);
+    if x1 - x0 < 8 || y1 - y0 < 4 {
+        return None;
+    }
+    let (cw, ch) = ((x1 - x0) as u32, (y1 - y0) as u32);
+    let mut crop = image::imageops::crop_imm(image, x0 as u32, y0 as u32, cw, ch).to_image();
+    stretch(&mut crop);
+    let big = image::imageops::resize(
+        &crop,
+        cw * SCALE,
+        ch * SCALE,
+        image::imageops::FilterType::Triangle,
+    );
+    let pad = (h as u32) * SCALE;
+    let mut framed = GrayImage::from_pixel(
+        cw * SCALE + 2 * pad,
+        ch * SCALE + 2 * pad,
+        image::Luma([255]),
+    );
+    image::imageops::replace(&mut framed, &big, pad as i64, pad as i64);
+    let read = engine.words(&framed, ppi * SCALE).ok()?;
+    let (pad, scale) = (pad as i32, SCALE as i32);
+    Some(
+        read.into_iter()
+            .map(|w| Word {
+                left: (w.left - pad) / scale + x0,
+                top: (w.top - pad) / scale + y0,
+                width: w.width / scale,
+                height: w.height / scale,
+                line,
+                ..w
+            })
+            .collect(),
+    )
+}
+
+/// Stretch the grey levels of a line so that its darkest ink is black and its paper (the
+/// median: most of a text line is paper) white. Light type on a noisy ground loses strokes in
+/// tesseract's global threshold; on the stretched line it keeps them.
+fn stretch(line: &mut GrayImage) {
+    let mut hist = [0usize; 256];
+    for p in line.pixels() {
+        hist[p.0[0] as usize] += 1;
+    }
+    let total: usize = hist.iter().sum();
+    let level = |share: usize| {
+        let mut seen = 0;
+        for (v, n) in hist.iter().enumerate() {
+            seen += n;
+            if seen * 100 >= total * share {
+                return v as i32;
+            }
+        }
+        255
+    };
+    let (ink, paper) = (level(1), level(50));
+    if paper - ink < 16 {
+        return;
+    }
+    for p in line.pixels_mut() {
+        let v = (i32::from(p.0[0]) - ink) * 255 / (paper - ink);
+        p.0[0] = v.clamp(0, 255) as u8;
+    }
+}
+
+/// Put `second` where the words of `line` were (at the first of them), keeping the order of
+/// everything else.
+fn replace_line(words: Vec<Word>, line: u32, second: Vec<Word>) -> Vec<Word> {
+    let mut out = Vec::with_capacity(words.len() + second.len());
+    let mut second = Some(second);
+    for w in words {
+        if w.line == line {
+            if let Some(s) = second.take() {
+                out.extend(s);
+            }
+        } else {
+            out.push(w);
+        }
+    }
+    out
+}
+
+/// Whether the second reading of an e-mail line is the fuller one: it has an address where
+/// the first has none, or its first address is the first reading's with a dot put back
+/// (`ielamrani@` → `i.elamrani@`) or with a dotted head put back (`walker@` → `n.walker@`).
+pub fn prefer_second(first: &[String], second: &[String]) -> bool {
+    let (Some(b), Some(a)) = (second.first(), first.first()) else {
+        return first.is_empty() && !second.is_empty();
+    };
+    if a == b {
+        return false;
+    }
+    let (Some((al, ad)), Some((bl, bd))) = (a.split_once('@'), b.split_once('@')) else {
+        return false;
+    };
+    if ad != bd {
+        return false;
+    }
+    let undotted = |s: &str| s.replace('.', "");
+    let dot_back =
+        undotted(al) == undotted(bl) && bl.matches('.').count() > al.matches('.').count();
+    let head_back =
+        bl.len() > al.len() + 1 && bl.ends_with(al) && bl[..bl.len() - al.len()].ends_with('.');
+    dot_back || head_back
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    const CHOICES: &[(&[&str], &[&str], bool)] = &[
+        // Nothing first, an address second.
+        (&[], &["n.walker@ziggo.nl"], true),
+        (&[], &[], false),
+        (&["jan@voorbeeld.nl"], &[], false),
+        (&["jan@voorbeeld.nl"], &["jan@voorbeeld.nl"], false),
+        // A dot put back, a dotted head put back.
+        (
+            &["ielamrani@gemeente.nl"],
+            &["i.elamrani@gemeente.nl"],
+            true,
+        ),
+        (&["jacobs@wijkteam.nl"], &["anouk.jacobs@wijkteam.nl"], true),
+        // The reverse: the second reading lost what the first had.
+        (
+            &["i.elamrani@gemeente.nl"],
+            &["ielamrani@gemeente.nl"],
+            false,
+        ),
+        (
+            &["anouk.jacobs@wijkteam.nl"],
+            &["jacobs@wijkteam.nl"],
+            false,
+        ),
+        // A head without a dot is no lost head; another domain or local part is a guess.
+        (&["jacobs@wijkteam.nl"], &["xjacobs@wijkteam.nl"], false),
+        (&["jan@voorbeeld.nl"], &["jan@voorbeeld.com"], false),
+        (&["jan@voorbeeld.nl"], &["jen@voorbeeld.nl"], false),
+    ];
+
+    #[test]
+    fn stretching_makes_light_ink_black_and_paper_white() {
+        // Paper at 200 with noise, light ink at 150 on a tenth of the line.
+        let mut line = GrayImage::from_fn(100, 10, |x, y| {
+            if x % 10 == 0 {
+                image::Luma([150])
+            } else {
+                image::Luma([195 + ((x + y) % 10) as u8])
+            }
+        });
+        stretch(&mut line);
+        assert_eq!(line.get_pixel(0, 0).0[0], 0);
+        assert!(line.pixels().filter(|p| p.0[0] == 255).count() >= 450);
+        // A blank line (no ink) is left as it is.
+        let mut blank = GrayImage::from_pixel(50, 10, image::Luma([240]));
+        stretch(&mut blank);
+        assert!(blank.pixels().all(|p| p.0[0] == 240));
+    }
+
+    #[test]
+    fn the_fuller_reading_wins() {
+        for (first, second, want) in CHOICES {
+            assert_eq!(
+                prefer_second(&v(first), &v(second)),
+                *want,
+                "case {first:?} / {second:?}"
+            );
+        }
+    }
+
+    /// An engine that answers the first call with one reading and every later call (the
+    /// second look) with another, and records the sizes it was shown.
+    struct TwoReadings {
+        first: &'static str,
+        second: &'static str,
+        calls: Vec<(u32, u32, u32)>,
+    }
+
+    impl Engine for TwoReadings {
+        fn words(
+            &mut self,
+            image: &GrayImage,
+            ppi: u32,
+        ) -> Result<Vec<Word>, super::super::ocr::OcrError> {
+            self.calls.push((image.width(), image.height(), ppi));
+            let text = if self.calls.len() == 1 {
+                self.first
+            } else {
+                self.second
+            };
+            Ok(extract::words_from_text(text))
+        }
+        fn orientation(&mut self, _: &GrayImage) -> Option<(u32, f32)> {
+            None
+        }
+    }
+
+    #[test]
+    fn a_line_read_whole_the_second_time_replaces_the_first() {
+        let image = GrayImage::from_pixel(1000, 600, image::Luma([250]));
+        for (first, second, want) in [
+            (
+                "Nathan Walker\nwalker@zigg",
+                "n.walker@ziggo.nl",
+                "n.walker@ziggo.nl",
+            ),
+            (
+                "Jan Jansen\njan@voorbeeld.nl",
+                "jen@voorbeeld.nl",
+                "jan@voorbeeld.nl",
+            ),
+        ] {
+            let mut engine = TwoReadings {
+                first,
+                second,
+                calls: Vec::new(),
+            };
+            let words = engine
+                .words(&image, 300)
+                .expect("the scripted engine reads");
+            let words = email_lines(&image, words, 300, "NL", &mut engine);
+            assert_eq!(
+                engine.calls.len(),
+                2,
+                "one second look at the one e-mail line"
+            );
+            assert_eq!(engine.calls[1].2, 600, "the second look is told its scale");
+            let card = extract::extract(&words, "NL");
+            assert_eq!(card.emails[0].value, want, "case {first:?}");
+            // The name line is untouched and still comes first.
+            assert!(words[0].text.ends_with('n'), "{words:?}");
+        }
+    }
+}
