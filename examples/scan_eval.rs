@@ -13,7 +13,8 @@
 //! tesseract. `--errors` lists every mismatch; `--misses` lists each e-mail and phone miss with
 //! the image, truth and reading, and the OCR lines that hold what was printed (use both on a
 //! tuning set, never on the set you report). `--dump DIR` writes the prepared card images
-//! (found, straightened, before orientation) of every image with a miss into DIR as PNG.
+//! (found, straightened, before orientation) into DIR as PNG: of every image with a miss
+//! with `--misses`, of every image without.
 
 #[path = "gen_cards/truth.rs"]
 mod truth;
@@ -355,6 +356,11 @@ fn main() -> ExitCode {
                 }
                 if !ok && misses && matches!(*f, "email" | "phone") {
                     print_miss(o, t, got.as_ref(), f, &w, &h);
+                    if let Some(d) = &dump {
+                        dump_cards(&dir, &o.image, d);
+                    }
+                }
+                if !misses {
                     if let Some(d) = &dump {
                         dump_cards(&dir, &o.image, d);
                     }
