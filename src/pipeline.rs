@@ -394,11 +394,7 @@ pub fn import(
     summary.uncertain = outcome.uncertain;
     summary.changes = outcome.changes;
     if outcome.changed && !cfg.dry_run {
-        let path = crate::report::default_path(index_path);
-        let data = crate::report::load(&index, &crate::report::Options::default())
-            .context("reading the index for the report (the index itself was updated)")?;
-        write_report(&data, &path)
-            .context("the index was updated, but its report could not be written")?;
+        let (data, path) = write_default_report(&index, index_path)?;
         let shown = path.display().to_string();
         summary.report = Some(crate::report::render_terminal(&data, Some(&shown)));
     }
@@ -625,12 +621,20 @@ fn write_report(data: &crate::report::ReportData, path: &Path) -> Result<()> {
 /// what it shows (a decision, a purpose). Returns where it went.
 pub fn refresh_report(index_path: &Path) -> Result<PathBuf> {
     let index = open_existing(index_path)?;
-    let data = crate::report::load(&index, &crate::report::Options::default())
+    Ok(write_default_report(&index, index_path)?.1)
+}
+
+/// Load the report from the (just updated) index and write it beside the index.
+fn write_default_report(
+    index: &Index,
+    index_path: &Path,
+) -> Result<(crate::report::ReportData, PathBuf)> {
+    let data = crate::report::load(index, &crate::report::Options::default())
         .context("reading the index for the report (the index itself was updated)")?;
     let path = crate::report::default_path(index_path);
     write_report(&data, &path)
         .context("the index was updated, but its report could not be written")?;
-    Ok(path)
+    Ok((data, path))
 }
 
 /// `report`: write the deduplication report to `output` (owner-only), or to `stdout` when

@@ -19,22 +19,6 @@ fn bin() -> Command {
     cmd
 }
 
-/// CRC-32 as PNG uses it.
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &b in data {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
 /// A PNG with the given IHDR fields and one IDAT chunk holding `idat`.
 fn png(width: u32, height: u32, bit_depth: u8, color: u8, idat: &[u8]) -> Vec<u8> {
     let mut b = b"\x89PNG\r\n\x1a\n".to_vec();
@@ -43,7 +27,7 @@ fn png(width: u32, height: u32, bit_depth: u8, color: u8, idat: &[u8]) -> Vec<u8
         let start = b.len();
         b.extend_from_slice(kind);
         b.extend_from_slice(data);
-        let crc = crc32(&b[start..]);
+        let crc = crc32fast::hash(&b[start..]);
         b.extend_from_slice(&crc.to_be_bytes());
     };
     let mut ihdr = width.to_be_bytes().to_vec();
