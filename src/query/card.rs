@@ -97,10 +97,16 @@ pub struct CardSource {
 /// connection is `strong`; a meeting of up to 7 other people `medium`; a larger event, or a
 /// calendar attendee matched by name only, `weak`.
 pub fn strength(e: &EncounterDetail) -> &'static str {
-    if e.matched_by == "name" {
+    strength_of(&e.matched_by, e.attendees)
+}
+
+/// [`strength`] from how the person was linked (`record`, `email`, `name`) and how many others
+/// were invited.
+pub fn strength_of(matched_by: &str, attendees: Option<u32>) -> &'static str {
+    if matched_by == "name" {
         return "weak";
     }
-    match e.attendees {
+    match attendees {
         Some(n) if n >= 8 => "weak",
         Some(n) if n >= 2 => "medium",
         _ => "strong",

@@ -10,6 +10,7 @@
 //! several files (the folder of cards, the calendar) stay separate: each says through which
 //! source the person was met. What it does not do: fuzzy matching of event names, or dates.
 
+use super::card::strength_of;
 use crate::normalize::text::fold;
 use crate::store::MetRow;
 use serde::Serialize;
@@ -55,15 +56,6 @@ fn matches(query: &[String], row: &MetRow) -> bool {
     !query.is_empty() && query.iter().all(|q| have.iter().any(|w| w.starts_with(q)))
 }
 
-fn strength(row: &MetRow) -> &'static str {
-    match (row.matched_by.as_str(), row.attendees) {
-        ("name", _) => "weak",
-        (_, Some(n)) if n >= 8 => "weak",
-        (_, Some(n)) if n >= 2 => "medium",
-        _ => "strong",
-    }
-}
-
 /// The encounters matching `query`, one [`Gathering`] per event as one source told it (the
 /// cards of one folder are one gathering, not one per card): by date, event, place, how and
 /// source; people by name, then id, each once.
@@ -87,7 +79,7 @@ pub fn gatherings(rows: &[MetRow], query: &str) -> Vec<Gathering> {
             row.source.as_str(),
         );
         let people = groups.entry(key).or_default();
-        let s = strength(row);
+        let s = strength_of(&row.matched_by, row.attendees);
         let slot = people
             .entry((row.name.as_deref(), row.person.as_str()))
             .or_insert(s);
