@@ -11,7 +11,7 @@
 //! source the person was met. What it does not do: fuzzy matching of event names, or dates.
 
 use super::card::strength_of;
-use crate::normalize::text::fold;
+use super::search::tokens as words;
 use crate::store::MetRow;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -34,15 +34,6 @@ pub struct Attendee {
     pub name: Option<String>,
     /// `strong`, `medium` or `weak`, as in `who`'s timeline.
     pub strength: &'static str,
-}
-
-/// The query's words, folded.
-fn words(text: &str) -> Vec<String> {
-    fold(text)
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_string)
-        .collect()
 }
 
 /// Whether every query word starts a word of the encounter's event or place.
