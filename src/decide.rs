@@ -11,10 +11,10 @@
 
 use crate::config::{DecideConfig, DecisionKind, ReviewConfig};
 use crate::dedup::merge::{self, Merged};
-use crate::pipeline::who_cards;
+use crate::pipeline::{lookup_person, open_existing, Lookup};
 use crate::query::search;
 use crate::store::{Decision, DecisionOutcome, EvidenceRow, FieldRow, Index, IndexLock};
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use serde::Serialize;
 use std::collections::HashSet;
 use std::io::Write;
@@ -360,11 +360,10 @@ fn resolve(index: &Index, person: &str, region: &str) -> Result<String> {
     if search::is_person_id(person) {
         return Ok(person.to_string());
     }
-    let cards = who_cards(index, person, region, 20)?;
-    match cards.as_slice() {
-        [] => bail!("nobody matches {person:?}; nothing changed"),
-        [one] => Ok(one.id.clone()),
-        many => {
+    match lookup_person(index, person, region)? {
+        Lookup::NotFound => bail!("nobody matches {person:?}; nothing changed"),
+        Lookup::One(id) => Ok(id),
+        Lookup::Ambiguous(many) => {
             let mut seen = HashSet::new();
             let list: Vec<String> = many
                 .iter()
@@ -378,14 +377,4 @@ fn resolve(index: &Index, person: &str, region: &str) -> Result<String> {
             )
         }
     }
-}
-
-fn open_existing(index_path: &Path) -> Result<Index> {
-    if !index_path.exists() {
-        bail!(
-            "{}: no index yet; import something first (`netwerk-import PATH`)",
-            index_path.display()
-        );
-    }
-    Index::open(index_path).with_context(|| format!("opening the index {}", index_path.display()))
 }

@@ -553,7 +553,7 @@ fn read_one(
 }
 
 /// Open an existing index for reading; a missing one is a fatal error with a hint.
-fn open_existing(index_path: &Path) -> Result<Index> {
+pub(crate) fn open_existing(index_path: &Path) -> Result<Index> {
     if !index_path.exists() {
         anyhow::bail!(
             "{}: no index yet; import something first (`netwerk-import PATH`)",
@@ -736,6 +736,24 @@ pub enum NoteOutcome {
     Ambiguous(Vec<Card>),
 }
 
+/// Who a query given for one person (`note`, `merge`, …) names.
+pub(crate) enum Lookup {
+    One(String),
+    NotFound,
+    /// Several persons: their cards, best first.
+    Ambiguous(Vec<Card>),
+}
+
+/// The person a `who` query names, if it names exactly one.
+pub(crate) fn lookup_person(index: &Index, query: &str, region: &str) -> Result<Lookup> {
+    let mut cards = who_cards(index, query, region, 20)?;
+    Ok(match cards.len() {
+        0 => Lookup::NotFound,
+        1 => Lookup::One(cards.remove(0).id),
+        _ => Lookup::Ambiguous(cards),
+    })
+}
+
 /// `note`: find the one person meant and store the purpose.
 pub fn note(index_path: &Path, cfg: &NoteConfig) -> Result<NoteOutcome> {
     let _lock = IndexLock::acquire(index_path, cfg.wait)?;
@@ -743,11 +761,10 @@ pub fn note(index_path: &Path, cfg: &NoteConfig) -> Result<NoteOutcome> {
     let id = if search::is_person_id(&cfg.person) && index.person_exists(&cfg.person)? {
         cfg.person.clone()
     } else {
-        let mut cards = who_cards(&index, &cfg.person, &cfg.region, 20)?;
-        match cards.len() {
-            0 => return Ok(NoteOutcome::NotFound),
-            1 => cards.remove(0).id,
-            _ => return Ok(NoteOutcome::Ambiguous(cards)),
+        match lookup_person(&index, &cfg.person, &cfg.region)? {
+            Lookup::One(id) => id,
+            Lookup::NotFound => return Ok(NoteOutcome::NotFound),
+            Lookup::Ambiguous(cards) => return Ok(NoteOutcome::Ambiguous(cards)),
         }
     };
     let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
