@@ -1,19 +1,10 @@
 //! End to end through the binary: the demo import, exit codes, exports, idempotence,
 //! determinism, the vCard round trip and file permissions.
 
-use assert_cmd::Command;
-use std::path::{Path, PathBuf};
+mod common;
 
-fn demo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo")
-}
-
-/// The binary with a clean environment (no NETWERK_INDEX, no RUST_LOG from the caller).
-fn bin() -> Command {
-    let mut cmd = Command::cargo_bin("netwerk-import").expect("binary built");
-    cmd.env_remove("NETWERK_INDEX").env_remove("RUST_LOG");
-    cmd
-}
+use common::{bin, demo};
+use std::path::Path;
 
 fn import(index: &Path, args: &[&str]) -> std::process::Output {
     bin()

@@ -6,19 +6,15 @@
 //! dropped it. Plus: `--dry-run` writes nothing, and a second process is refused while a run
 //! holds the index.
 
-use assert_cmd::Command;
+mod common;
+
+use common::bin;
 use netwerk_import::store::IndexLock;
 use serde_json::Value;
 use std::path::Path;
 use std::time::Duration;
 
 const ME: &str = "ik@voorbeeld.nl";
-
-fn bin() -> Command {
-    let mut cmd = Command::cargo_bin("netwerk-import").expect("binary built");
-    cmd.env_remove("NETWERK_INDEX").env_remove("RUST_LOG");
-    cmd
-}
 
 fn run(index: &Path, args: &[&str]) -> std::process::Output {
     bin()

@@ -11,7 +11,9 @@
 // clippy's allow-unwrap-in-tests covers #[test] functions only, not the helpers they share.
 #![allow(clippy::unwrap_used)]
 
-use assert_cmd::Command;
+mod common;
+
+use common::{bin, demo};
 use netwerk_import::model::{
     Address, Contact, Encounter, Name, Org, RawContact, Source, SourceKind, Value,
 };
@@ -584,12 +586,6 @@ fn hostile_values_are_inert_text() {
 // ---------------------------------------------------------------------------------------------
 // Through the binary: the subcommand, the pipeline, file modes
 
-fn bin() -> Command {
-    let mut cmd = Command::cargo_bin("netwerk-import").unwrap();
-    cmd.env_remove("NETWERK_INDEX").env_remove("RUST_LOG");
-    cmd
-}
-
 #[cfg(unix)]
 fn mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
@@ -683,10 +679,6 @@ fn the_report_subcommand_writes_owner_only_and_to_stdout() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no index yet"));
-}
-
-fn demo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo")
 }
 
 #[test]

@@ -8,19 +8,15 @@
 //! from an e-mail address, a title not found, a second phone on a card turned 270° not found
 //! (BENCH-SCAN.md has the accuracy on 300 generated cards).
 
-use assert_cmd::Command;
+mod common;
+
+use common::bin;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/scan")
-}
-
-fn bin() -> Command {
-    let mut cmd = Command::cargo_bin("netwerk-import").expect("binary built");
-    cmd.env_remove("NETWERK_INDEX").env_remove("RUST_LOG");
-    cmd
 }
 
 fn norm(s: &str) -> String {

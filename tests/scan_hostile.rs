@@ -5,18 +5,14 @@
 //! what is wrong), the good card is still imported, the exit status says "finished, some
 //! inputs rejected", and the process never holds the bomb's pixels in memory.
 
-use assert_cmd::Command;
+mod common;
+
+use common::bin;
 use std::path::{Path, PathBuf};
 
 fn good_card() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures/scan-demo/cards/2026-10-03 Congres GGZ, Utrecht/dirk.jpg")
-}
-
-fn bin() -> Command {
-    let mut cmd = Command::cargo_bin("netwerk-import").expect("binary built");
-    cmd.env_remove("NETWERK_INDEX").env_remove("RUST_LOG");
-    cmd
 }
 
 /// A PNG with the given IHDR fields and one IDAT chunk holding `idat`.

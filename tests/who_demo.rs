@@ -6,21 +6,13 @@
 //! find each of them by any way of asking and show the right encounters with their sources;
 //! `note` and `who --no-purpose` keep and report purposes; the exports carry them.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{bin, demo};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 const ME: &str = "ik@voorbeeld.nl";
-
-fn demo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo")
-}
-
-fn bin() -> Command {
-    let mut cmd = Command::cargo_bin("netwerk-import").expect("binary built");
-    cmd.env_remove("NETWERK_INDEX").env_remove("RUST_LOG");
-    cmd
-}
 
 fn run(index: &Path, args: &[&str]) -> std::process::Output {
     bin()
