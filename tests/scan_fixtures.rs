@@ -6,7 +6,8 @@
 //! agree with the ground truth beside the image, compared after the same normalisation as
 //! `examples/scan_eval.rs`. At the time of writing 3 of 88 fields miss: a dot OCR dropped
 //! from an e-mail address, a title not found, a second phone on a card turned 270° not found
-//! (BENCH-SCAN.md has the accuracy on 300 generated cards).
+//! (BENCH-SCAN.md has the accuracy on 300 generated cards). The HEIC photo among them also
+//! dates and places its encounter from the EXIF inside it.
 
 mod common;
 
@@ -109,7 +110,7 @@ fn every_fixture_card_is_read_as_its_truth_says() {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
             p.extension()
-                .is_some_and(|e| e == "jpg" || e == "png" || e == "pdf")
+                .is_some_and(|e| e == "jpg" || e == "png" || e == "pdf" || e == "heic")
         })
         .collect();
     images.sort();
@@ -217,4 +218,65 @@ fn every_fixture_card_is_read_as_its_truth_says() {
         wrong.len(),
         wrong.join("\n")
     );
+}
+
+/// An iPhone-style HEIC photo of a card, alone in a folder that says nothing: its fields come
+/// from OCR, the encounter's date and place from the `Exif` item inside the HEIC (written into
+/// the photo before it was encoded, see `fixtures/scan/README.md`).
+#[test]
+fn a_heic_photo_is_read_and_dates_and_places_its_encounter() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let photos = dir.path().join("photos");
+    std::fs::create_dir(&photos).expect("mkdir");
+    std::fs::copy(
+        fixtures().join("card-00001.heic"),
+        photos.join("IMG_4711.HEIC"),
+    )
+    .expect("copy");
+    let index = dir.path().join("index.db");
+    let out = bin()
+        .arg("--index")
+        .arg(&index)
+        .arg(&photos)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let export = bin()
+        .arg("--index")
+        .arg(&index)
+        .args(["export", "--format", "jsonl"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8(export.stdout).expect("utf-8");
+    let persons: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    assert_eq!(persons.len(), 1, "{text}\n{stderr}");
+    let p = &persons[0];
+    let truth: Value = serde_json::from_slice(
+        &std::fs::read(fixtures().join("card-00001.truth.json")).expect("truth"),
+    )
+    .expect("truth is JSON");
+    let card = &truth["cards"][0];
+    let (w, h) = (want(card), have(p));
+    for field in ["name", "org", "email", "phone"] {
+        assert_eq!(w[field], h[field], "{field} in {p}");
+    }
+    assert!(
+        p["sources"][0]["path"]
+            .as_str()
+            .is_some_and(|s| s.ends_with("IMG_4711.HEIC")),
+        "{p}"
+    );
+    let encounters = p["encounters"].as_array().expect("encounters");
+    assert_eq!(encounters.len(), 1, "{p}");
+    let e = &encounters[0];
+    assert_eq!(e["date"], "2026-10-03", "the EXIF DateTimeOriginal: {e}");
+    assert_eq!(
+        e["place"], "52.08944, 5.11000",
+        "the EXIF GPS position: {e}"
+    );
+    assert_eq!(e["how"], "card", "{e}");
 }

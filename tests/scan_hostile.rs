@@ -1,7 +1,8 @@
 //! Hostile images through the whole binary: a folder with one good card scan and a file of
 //! every broken kind (truncated JPEG and PNG, an empty `.jpg`, a PNG whose header claims
 //! 30 000 × 30 000 pixels, a real decompression bomb, a text file named `.jpg`, JPEG magic
-//! followed by garbage). Each broken file gives a located message on stderr (its path, then
+//! followed by garbage; a truncated HEIC, a HEIC `ftyp` header followed by garbage, and a
+//! HEIC whose header claims 30 000 × 30 000 pixels). Each broken file gives a located message on stderr (its path, then
 //! what is wrong), the good card is still imported, the exit status says "finished, some
 //! inputs rejected", and the process never holds the bomb's pixels in memory.
 
@@ -13,6 +14,25 @@ use std::path::{Path, PathBuf};
 fn good_card() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures/scan-demo/cards/2026-10-03 Congres GGZ, Utrecht/dirk.jpg")
+}
+
+/// The HEIC card fixture (made with heif-enc, see `fixtures/scan/README.md`).
+fn heic_card() -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/scan/card-00001.heic"))
+        .expect("HEIC fixture")
+}
+
+/// `heic` with its image spatial extents (`ispe`: version and flags, then width and height)
+/// claiming `width` × `height` pixels; the coded image stays the small one.
+fn heic_claiming(heic: &[u8], width: u32, height: u32) -> Vec<u8> {
+    let at = heic
+        .windows(4)
+        .position(|w| w == b"ispe")
+        .expect("an ispe box");
+    let mut b = heic.to_vec();
+    b[at + 8..at + 12].copy_from_slice(&width.to_be_bytes());
+    b[at + 12..at + 16].copy_from_slice(&height.to_be_bytes());
+    b
 }
 
 /// A PNG with the given IHDR fields and one IDAT chunk holding `idat`.
@@ -132,6 +152,9 @@ fn a_batch_with_hostile_images_goes_on_and_names_each() {
     let huge = png(30_000, 30_000, 8, 0, &zlib_zeros(30_000 * 30_001));
     let mut garbage = b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00".to_vec();
     garbage.extend((0..4000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8));
+    let heic = heic_card();
+    let mut heic_garbage = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic".to_vec();
+    heic_garbage.extend((0..4000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8));
 
     let files: Vec<(&str, Vec<u8>, &str)> = vec![
         (
@@ -153,6 +176,17 @@ fn a_batch_with_hostile_images_goes_on_and_names_each() {
             "named like an image but not one",
         ),
         ("h-garbage.jpg", garbage, "not a readable image"),
+        (
+            "i-truncated.heic",
+            heic[..heic.len() / 2].to_vec(),
+            "HEIC photo not decodable",
+        ),
+        ("j-garbage.heic", heic_garbage, "not a readable HEIC photo"),
+        (
+            "k-huge.heic",
+            heic_claiming(&heic, 30_000, 30_000),
+            "30000 × 30000 pixels is over the limit",
+        ),
     ];
     for (name, bytes, _) in &files {
         std::fs::write(batch.join(name), bytes).expect("write");

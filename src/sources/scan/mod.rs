@@ -22,7 +22,8 @@
 //!
 //! What it does not do: encounters (the pipeline takes them from sidecars and folder names;
 //! [`photo_date`] offers the EXIF date to that stage), normalisation (the normaliser does it),
-//! photos of the person (not needed), HEIC (see `BENCH-SCAN.md`).
+//! photos of the person (not needed). HEIC photos are decoded like the rest (`prepare`, with
+//! libheif), and their EXIF date and position come from the HEIC's own `Exif` item.
 
 pub mod extract;
 pub mod lexicon;
@@ -301,12 +302,23 @@ pub fn to_raw(source: Source, raw: String, card: &Card) -> RawContact {
     rc
 }
 
+/// The EXIF of a photo: a HEIC's from its `Exif` item as libheif gives it (the same parser
+/// that decodes the pixels, see [`prepare::heif_exif`]), any other container's (JPEG, PNG,
+/// TIFF, WebP) read by `kamadak-exif` itself.
+fn exif_of(bytes: &[u8]) -> Option<exif::Exif> {
+    let reader = exif::Reader::new();
+    if prepare::is_heif(bytes) {
+        return reader.read_raw(prepare::heif_exif(bytes)?).ok();
+    }
+    reader
+        .read_from_container(&mut std::io::Cursor::new(bytes))
+        .ok()
+}
+
 /// The date a photo was taken (`YYYY-MM-DD`) from its EXIF `DateTimeOriginal` (or
 /// `DateTime`), for the encounter stage; `None` without EXIF.
 pub fn photo_date(bytes: &[u8]) -> Option<String> {
-    let exif = exif::Reader::new()
-        .read_from_container(&mut std::io::Cursor::new(bytes))
-        .ok()?;
+    let exif = exif_of(bytes)?;
     let field = exif
         .get_field(exif::Tag::DateTimeOriginal, exif::In::PRIMARY)
         .or_else(|| exif.get_field(exif::Tag::DateTime, exif::In::PRIMARY))?;
@@ -331,9 +343,7 @@ pub fn photo_date(bytes: &[u8]) -> Option<String> {
 /// west negative) from its EXIF GPS fields, for the encounter stage; `None` without a complete,
 /// plausible position (a zero position is a camera without a fix, not the Gulf of Guinea).
 pub fn photo_position(bytes: &[u8]) -> Option<String> {
-    let exif = exif::Reader::new()
-        .read_from_container(&mut std::io::Cursor::new(bytes))
-        .ok()?;
+    let exif = exif_of(bytes)?;
     let degrees = |value: exif::Tag, reference: exif::Tag, negative: u8| -> Option<f64> {
         let field = exif.get_field(value, exif::In::PRIMARY)?;
         let exif::Value::Rational(parts) = &field.value else {
@@ -583,5 +593,21 @@ mod tests {
         ]);
         assert_eq!(photo_position(&broken), None);
         assert_eq!(photo_position(b"not an image"), None);
+    }
+
+    #[test]
+    fn heic_exif_date_and_position() {
+        // The fixture's EXIF was written into the JPEG before heif-enc copied it into the
+        // HEIC's Exif item (fixtures/scan/README.md).
+        let heic = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/scan/card-00001.heic"
+        ))
+        .expect("the HEIC fixture");
+        assert_eq!(photo_date(&heic).as_deref(), Some("2026-10-03"));
+        assert_eq!(photo_position(&heic).as_deref(), Some("52.089444,5.110000"));
+        // Cut before its metadata: no EXIF, and no panic.
+        assert_eq!(photo_date(&heic[..100]), None);
+        assert_eq!(photo_position(b"\0\0\0\x18ftypheic\0\0\0\0"), None);
     }
 }

@@ -1,8 +1,9 @@
 //! Image preparation: bytes in, one clean grey image per business card out.
 //!
-//! In: the bytes of an image file (JPEG, PNG, TIFF, WebP; a PDF as scanners write it, one
-//! image per page, taken out with `lopdf` without rendering: JPEG pages, and Flate-compressed
-//! or raw grey, RGB, CMYK and black-and-white pages). Out: [`Page`]s, each with the cards found on it as 8-bit
+//! In: the bytes of an image file (JPEG, PNG, TIFF, WebP; HEIC as iPhones write it, its
+//! primary image decoded by libheif with its rotation and mirroring applied; a PDF as scanners
+//! write it, one image per page, taken out with `lopdf` without rendering: JPEG pages, and
+//! Flate-compressed or raw grey, RGB, CMYK and black-and-white pages). Out: [`Page`]s, each with the cards found on it as 8-bit
 //! grey images at about 300 dpi (the long side of a card ≈ 1100 pixels), straightened (the
 //! perspective of a photo corrected from the card's corners, small skew from the text lines)
 //! and with uneven light flattened. Several cards on one flatbed scan give several images, in
@@ -13,11 +14,13 @@
 //! allocation limits, so a 30 000 × 30 000 PNG or a decompression bomb gives a
 //! [`PrepareError`], never an out-of-memory abort. The decoded size the header announces
 //! (pixels × bytes per pixel) is checked too, and a JPEG cut off before its end-of-image
-//! marker is refused (the decoder would fill the missing part with grey and say nothing).
+//! marker is refused (the decoder would fill the missing part with grey and say nothing). A
+//! HEIC's size comes from libheif's image handle before decoding, and libheif parses it under
+//! its own security limits, tightened to ours.
 //!
 //! What it does not do: no OCR, so the quarter-turn orientation (0/90/180/270) is left to the
-//! engine's orientation detection (`ocr`), and no reading of HEIC (Debian's libheif is too old
-//! for `libheif-rs`; see the closing note in `BENCH-SCAN.md`).
+//! engine's orientation detection (`ocr`); no image of a HEIC but the primary one (not the
+//! burst, depth map or thumbnails beside it); no HEIC sequences or AVIF.
 
 use image::{DynamicImage, GrayImage, ImageDecoder, ImageReader, Luma};
 use imageproc::geometric_transformations::Projection;
@@ -99,16 +102,8 @@ pub fn decode_pages(bytes: &[u8]) -> Result<Vec<DynamicImage>, PrepareError> {
     if bytes.starts_with(b"%PDF-") {
         return pdf_pages(bytes);
     }
-    if bytes.len() >= 12
-        && &bytes[4..8] == b"ftyp"
-        && matches!(
-            &bytes[8..12],
-            b"heic" | b"heix" | b"mif1" | b"msf1" | b"heim" | b"heis"
-        )
-    {
-        return Err(PrepareError::Unsupported(
-            "HEIC photos are not read yet (export them as JPEG)".to_string(),
-        ));
+    if is_heif(bytes) {
+        return decode_heif(bytes).map(|img| vec![img]);
     }
     decode(bytes).map(|img| vec![img])
 }
@@ -353,6 +348,156 @@ fn pdf_image(
         }
     };
     Ok(DynamicImage::ImageLuma8(gray))
+}
+
+// ---------------------------------------------------------------------------------------------
+// HEIC (HEIF with HEVC-coded images), as iPhones write their photos
+
+/// Whether `bytes` begin as a HEIF file: an ISO base media `ftyp` box whose major brand is
+/// one of HEIF's still-image (or image-sequence) brands. The same brands `discover` sniffs.
+pub fn is_heif(bytes: &[u8]) -> bool {
+    bytes.len() >= 12
+        && &bytes[4..8] == b"ftyp"
+        && matches!(
+            &bytes[8..12],
+            b"heic" | b"heix" | b"mif1" | b"msf1" | b"heim" | b"heis"
+        )
+}
+
+/// What libheif may allocate for one file (its own accounting, on top of our pixel checks):
+/// the 4:2:0 planes (1.5 bytes a pixel, 3 at 10 bits) and the RGB image (3 bytes a pixel) of
+/// a photo at [`MAX_PIXELS`] both live at once during the colour conversion.
+const HEIF_MAX_MEMORY: u64 = 2 * MAX_ALLOC;
+
+/// libheif initialised once for the process (`heif_init` is reference-counted; holding one
+/// reference forever keeps its decoders registered between files).
+fn libheif() -> &'static libheif_rs::LibHeif {
+    static LIBHEIF: std::sync::OnceLock<libheif_rs::LibHeif> = std::sync::OnceLock::new();
+    LIBHEIF.get_or_init(libheif_rs::LibHeif::new)
+}
+
+/// A libheif error as our message: libheif's own text (it names what is wrong with the file),
+/// or its error codes where it gives none.
+fn heif_message(err: &libheif_rs::HeifError) -> String {
+    if err.message.trim().is_empty() {
+        format!("{:?} ({:?})", err.code, err.sub_code)
+    } else {
+        err.message.trim().to_string()
+    }
+}
+
+/// Parse a HEIF file's boxes (no pixels yet) under libheif's security limits, tightened to
+/// ours: at most [`MAX_PIXELS`] per image and [`HEIF_MAX_MEMORY`] in all, so libheif itself
+/// refuses an image whose header claims more before it allocates anything for it.
+fn heif_context(bytes: &[u8]) -> Result<libheif_rs::HeifContext<'_>, PrepareError> {
+    let _ = libheif();
+    let not_readable = |e: libheif_rs::HeifError| {
+        PrepareError::Decode(format!("not a readable HEIC photo: {}", heif_message(&e)))
+    };
+    let mut ctx = libheif_rs::HeifContext::new().map_err(not_readable)?;
+    let mut limits = ctx.security_limits();
+    limits.set_max_image_size_pixels(MAX_PIXELS);
+    limits.set_max_total_memory(HEIF_MAX_MEMORY);
+    limits.set_max_memory_block_size(MAX_ALLOC);
+    ctx.set_security_limits(&limits).map_err(not_readable)?;
+    // One decoding thread per file: the files are already decoded one per rayon worker, as
+    // tesseract runs one thread per worker (DESIGN.md's OpenMP note); more would oversubscribe.
+    ctx.set_max_decoding_threads(1);
+    ctx.read_bytes(bytes).map_err(|e| {
+        if matches!(e.sub_code, libheif_rs::HeifErrorSubCode::SecurityLimitExceeded) {
+            PrepareError::Unsupported(format!(
+                "HEIC photo over the limits (a decompression bomb or an oversized image?): {}; skipped",
+                heif_message(&e)
+            ))
+        } else {
+            not_readable(e)
+        }
+    })?;
+    Ok(ctx)
+}
+
+/// Decode the primary image of a HEIF file to RGB, with the file's rotation, mirroring and
+/// cropping (`irot`, `imir`, `clap`) applied as libheif applies them. A HEIC may hold several
+/// images (a burst, a depth map, thumbnails); the primary one is the photo the phone shows,
+/// and the only one read. The size is checked from the image handle (its width and height
+/// are those after the transformations, from the `ispe` property) before any pixel is decoded.
+fn decode_heif(bytes: &[u8]) -> Result<DynamicImage, PrepareError> {
+    let ctx = heif_context(bytes)?;
+    let handle = ctx.primary_image_handle().map_err(|e| {
+        PrepareError::Decode(format!(
+            "HEIC photo without a readable primary image: {}",
+            heif_message(&e)
+        ))
+    })?;
+    let (width, height) = (handle.width(), handle.height());
+    if width == 0 || height == 0 {
+        return Err(PrepareError::ZeroSize { width, height });
+    }
+    if u64::from(width) * u64::from(height) > MAX_PIXELS || width > MAX_SIDE || height > MAX_SIDE {
+        return Err(PrepareError::TooLarge { width, height });
+    }
+    // 8-bit RGB out, whatever the depth inside (iPhones write 8 bits, some cameras 10).
+    let decoded = u64::from(width) * u64::from(height) * 3;
+    if decoded > MAX_ALLOC {
+        return Err(PrepareError::TooDeep {
+            width,
+            height,
+            megabytes: decoded >> 20,
+        });
+    }
+    let mut options = libheif_rs::DecodingOptions::new().ok_or_else(|| {
+        PrepareError::Decode("HEIC decoder options could not be allocated".to_string())
+    })?;
+    options.set_convert_hdr_to_8bit(true);
+    let image = libheif()
+        .decode(
+            &handle,
+            libheif_rs::ColorSpace::Rgb(libheif_rs::RgbChroma::Rgb),
+            Some(options),
+        )
+        .map_err(|e| {
+            PrepareError::Decode(format!("HEIC photo not decodable: {}", heif_message(&e)))
+        })?;
+    let plane = image
+        .planes()
+        .interleaved
+        .ok_or_else(|| PrepareError::Decode("HEIC decoder gave no RGB image".to_string()))?;
+    let (w, h) = (plane.width, plane.height);
+    let row = w as usize * 3;
+    if w == 0
+        || h == 0
+        || plane.stride < row
+        || plane.data.len() < plane.stride * (h as usize - 1) + row
+    {
+        return Err(PrepareError::Decode(format!(
+            "HEIC decoder gave an RGB image of {w} × {h} pixels with too little data"
+        )));
+    }
+    let mut rgb = Vec::with_capacity(row * h as usize);
+    for y in 0..h as usize {
+        rgb.extend_from_slice(&plane.data[y * plane.stride..y * plane.stride + row]);
+    }
+    image::RgbImage::from_raw(w, h, rgb)
+        .map(DynamicImage::ImageRgb8)
+        .ok_or_else(|| PrepareError::Decode("HEIC image of inconsistent size".to_string()))
+}
+
+/// The EXIF of a HEIF file's primary image as TIFF data (`II*\0` or `MM\0*` first), for the
+/// same EXIF reader the JPEGs go through; `None` without one or when the file does not parse.
+/// libheif gives the `Exif` item as stored (ISO/IEC 23008-12, A.2.1): a 4-byte big-endian
+/// offset from its end to the TIFF header (0 from most writers, 6 where an `Exif\0\0` prefix
+/// was kept), then the data.
+pub fn heif_exif(bytes: &[u8]) -> Option<Vec<u8>> {
+    let ctx = heif_context(bytes).ok()?;
+    let handle = ctx.primary_image_handle().ok()?;
+    let mut ids = [0; 4];
+    let count = handle.metadata_block_ids(&mut ids, b"Exif");
+    ids.iter().take(count).find_map(|&id| {
+        let block = handle.metadata(id).ok()?;
+        let offset = usize::try_from(u32::from_be_bytes(block.get(..4)?.try_into().ok()?)).ok()?;
+        let tiff = block.get(4usize.checked_add(offset)?..)?;
+        (tiff.starts_with(b"II*\0") || tiff.starts_with(b"MM\0*")).then(|| tiff.to_vec())
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1153,5 +1298,213 @@ mod tests {
                 "want {level} for lines at {want}, got {got}"
             );
         }
+    }
+
+    /// The HEIC card fixture (`fixtures/scan/README.md` says how it was made).
+    pub(crate) fn heic_card() -> Vec<u8> {
+        std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/scan/card-00001.heic"
+        ))
+        .expect("the HEIC fixture")
+    }
+
+    /// Where the box `kind` starts among the boxes in `bytes[from..to]`, and its size.
+    fn find_box(bytes: &[u8], from: usize, to: usize, kind: &[u8; 4]) -> (usize, usize) {
+        let mut at = from;
+        while at + 8 <= to {
+            let size = u32::from_be_bytes(bytes[at..at + 4].try_into().expect("4 bytes")) as usize;
+            assert!(size >= 8 && at + size <= to, "box at {at} has size {size}");
+            if &bytes[at + 4..at + 8] == kind {
+                return (at, size);
+            }
+            at += size;
+        }
+        panic!("no {} box", String::from_utf8_lossy(kind));
+    }
+
+    fn add_u32(bytes: &mut [u8], at: usize, delta: usize) {
+        let v = u32::from_be_bytes(bytes[at..at + 4].try_into().expect("4 bytes"));
+        bytes[at..at + 4].copy_from_slice(&(v + delta as u32).to_be_bytes());
+    }
+
+    /// `heic` (laid out as heif-enc 1.15 writes it: one `ipma` entry, 32-bit `iloc` base
+    /// offsets into the `mdat` after `meta`) with the transformative property `prop` (an
+    /// `irot` or `imir` box) added to the primary image's properties, after those it has, as
+    /// a phone writes the turn of a photo it did not turn itself. Every box that holds the
+    /// new bytes grows, and the `iloc` offsets move with the `mdat`.
+    fn with_transform(heic: &[u8], prop: &[u8]) -> Vec<u8> {
+        let mut b = heic.to_vec();
+        let (meta, meta_size) = find_box(&b, 0, b.len(), b"meta");
+        let (iloc, _) = find_box(&b, meta + 12, meta + meta_size, b"iloc");
+        let (iprp, iprp_size) = find_box(&b, meta + 12, meta + meta_size, b"iprp");
+        let (ipco, ipco_size) = find_box(&b, iprp + 8, iprp + iprp_size, b"ipco");
+        let (ipma, ipma_size) = find_box(&b, iprp + 8, iprp + iprp_size, b"ipma");
+        assert!(ipma > ipco && iprp > iloc, "layout of heif-enc 1.15");
+        // The new property's 1-based index in ipco.
+        let mut index = 1;
+        let mut at = ipco + 8;
+        while at < ipco + ipco_size {
+            at += u32::from_be_bytes(b[at..at + 4].try_into().expect("4 bytes")) as usize;
+            index += 1;
+        }
+        assert_eq!(
+            &b[ipma + 8..ipma + 16],
+            &[0, 0, 0, 0, 0, 0, 0, 1],
+            "ipma v0, one entry"
+        );
+        let delta = prop.len() + 1;
+        // iloc v0 with 4-byte offsets, lengths and base offsets: the base offsets move.
+        assert_eq!(
+            &b[iloc + 8..iloc + 14],
+            &[0, 0, 0, 0, 0x44, 0x40],
+            "iloc v0, 4-byte fields"
+        );
+        let items = u16::from_be_bytes([b[iloc + 14], b[iloc + 15]]) as usize;
+        let mut at = iloc + 16;
+        for _ in 0..items {
+            add_u32(&mut b, at + 4, delta);
+            let extents = u16::from_be_bytes([b[at + 8], b[at + 9]]) as usize;
+            at += 10 + extents * 8;
+        }
+        for (header, grow) in [(meta, delta), (iprp, delta), (ipco, prop.len()), (ipma, 1)] {
+            add_u32(&mut b, header, grow);
+        }
+        b[ipma + 18] += 1; // the entry's association count
+        b.insert(ipma + ipma_size, 0x80 | index); // essential
+        b.splice(ipco + ipco_size..ipco + ipco_size, prop.iter().copied());
+        b
+    }
+
+    /// The mean absolute difference of two RGB images of the same size.
+    fn mean_diff(a: &image::RgbImage, b: &image::RgbImage) -> f64 {
+        assert_eq!(a.dimensions(), b.dimensions());
+        let sum: u64 = a
+            .as_raw()
+            .iter()
+            .zip(b.as_raw())
+            .map(|(x, y)| u64::from(x.abs_diff(*y)))
+            .sum();
+        sum as f64 / a.as_raw().len() as f64
+    }
+
+    #[test]
+    fn decodes_the_primary_image_of_a_heic() {
+        let heic = heic_card();
+        assert!(is_heif(&heic));
+        let pages = decode_pages(&heic).expect("the HEIC card decodes");
+        assert_eq!(pages.len(), 1);
+        let rgb = pages[0].to_rgb8();
+        assert_eq!(rgb.dimensions(), (1600, 1200));
+        // A card on a table: a photo, not a flat grey field.
+        let lumas: Vec<u8> = pages[0].to_luma8().into_raw();
+        let (lo, hi) = (lumas.iter().min(), lumas.iter().max());
+        assert!(lo < Some(&60) && hi > Some(&200), "{lo:?}..{hi:?}");
+        let cards = cards(&pages[0]);
+        assert_eq!(cards.len(), 1);
+        assert!(cards[0].cropped, "the card is cut out of the table");
+    }
+
+    #[test]
+    fn applies_the_rotation_and_mirroring_of_a_heic() {
+        let heic = heic_card();
+        let plain = decode_heif(&heic).expect("decodes").to_rgb8();
+        // irot's angle is anticlockwise in quarter turns; imir's axis bit 0 flips the image
+        // top to bottom, 1 left to right, as libheif reads it (`heif_properties.h`:
+        // "heif_transform_mirror_direction_vertical = 0, flip image vertically").
+        let cases: &[(&str, &[u8], image::RgbImage)] = &[
+            (
+                "irot 90",
+                b"\0\0\0\x09irot\x01",
+                image::imageops::rotate270(&plain),
+            ),
+            (
+                "irot 180",
+                b"\0\0\0\x09irot\x02",
+                image::imageops::rotate180(&plain),
+            ),
+            (
+                "irot 270",
+                b"\0\0\0\x09irot\x03",
+                image::imageops::rotate90(&plain),
+            ),
+            (
+                "imir up-down",
+                b"\0\0\0\x09imir\x00",
+                image::imageops::flip_vertical(&plain),
+            ),
+            (
+                "imir left-right",
+                b"\0\0\0\x09imir\x01",
+                image::imageops::flip_horizontal(&plain),
+            ),
+        ];
+        for (name, prop, want) in cases {
+            let turned = with_transform(&heic, prop);
+            let got = decode_pages(&turned)
+                .unwrap_or_else(|e| panic!("case {name}: {e}"))
+                .remove(0)
+                .to_rgb8();
+            assert_eq!(got.dimensions(), want.dimensions(), "case {name}");
+            // Equal up to the chroma upsampling, which libheif may do before or after turning.
+            let diff = mean_diff(&got, want);
+            assert!(diff < 1.0, "case {name}: mean difference {diff}");
+            // And not merely equal to the unturned photo.
+            if got.dimensions() == plain.dimensions() {
+                assert!(mean_diff(&got, &plain) > 5.0, "case {name}: not turned");
+            }
+        }
+    }
+
+    #[test]
+    fn refuses_broken_heic_before_decoding() {
+        let heic = heic_card();
+        let (ispe, _) = {
+            let at = heic
+                .windows(4)
+                .position(|w| w == b"ispe")
+                .expect("an ispe box")
+                - 4;
+            (at, ())
+        };
+        // The image spatial extents claim 30 000 × 30 000 (and 8000 × 7000: under the side
+        // limit, over the pixel limit); the coded stream is still the small one.
+        let claims = |w: u32, h: u32| {
+            let mut b = heic.clone();
+            b[ispe + 12..ispe + 16].copy_from_slice(&w.to_be_bytes());
+            b[ispe + 16..ispe + 20].copy_from_slice(&h.to_be_bytes());
+            b
+        };
+        let mut garbage = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic".to_vec();
+        garbage.extend((0..4000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8));
+        let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+            (
+                "header only",
+                b"\0\0\0\x18ftypheic\0\0\0\0".to_vec(),
+                "not a readable HEIC photo",
+            ),
+            ("garbage", garbage, "not a readable HEIC photo"),
+            ("truncated", heic[..heic.len() / 2].to_vec(), "HEIC"),
+            (
+                "cut in the header",
+                heic[..300].to_vec(),
+                "not a readable HEIC photo",
+            ),
+            ("huge", claims(30_000, 30_000), "over the limit"),
+            ("many pixels", claims(8000, 7000), "over the limit"),
+            ("no pixels", claims(0, 1200), "HEIC"),
+        ];
+        for (name, bytes, want) in cases {
+            let err = decode_pages(&bytes).map(|p| p.len()).expect_err(name);
+            assert!(err.to_string().contains(want), "case {name}: {err}");
+        }
+    }
+
+    #[test]
+    fn finds_the_exif_of_a_heic() {
+        let tiff = heif_exif(&heic_card()).expect("the fixture has EXIF");
+        assert!(tiff.starts_with(b"II*\0") || tiff.starts_with(b"MM\0*"));
+        assert_eq!(heif_exif(&heic_card()[..200]), None);
+        assert_eq!(heif_exif(b"\0\0\0\x18ftypheic\0\0\0\0"), None);
     }
 }
