@@ -179,9 +179,13 @@ fn a_batch_with_hostile_images_goes_on_and_names_each() {
         (
             "i-truncated.heic",
             heic[..heic.len() / 2].to_vec(),
-            "HEIC photo not decodable",
+            "damaged or cut-off HEIC file (Invalid input: Unexpected end of file",
         ),
-        ("j-garbage.heic", heic_garbage, "not a readable HEIC photo"),
+        (
+            "j-garbage.heic",
+            heic_garbage,
+            "damaged or cut-off HEIC file",
+        ),
         (
             "k-huge.heic",
             heic_claiming(&heic, 30_000, 30_000),

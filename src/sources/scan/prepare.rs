@@ -392,7 +392,10 @@ fn heif_message(err: &libheif_rs::HeifError) -> String {
 fn heif_context(bytes: &[u8]) -> Result<libheif_rs::HeifContext<'_>, PrepareError> {
     let _ = libheif();
     let not_readable = |e: libheif_rs::HeifError| {
-        PrepareError::Decode(format!("not a readable HEIC photo: {}", heif_message(&e)))
+        PrepareError::Decode(format!(
+            "damaged or cut-off HEIC file ({})",
+            heif_message(&e)
+        ))
     };
     let mut ctx = libheif_rs::HeifContext::new().map_err(not_readable)?;
     let mut limits = ctx.security_limits();
@@ -425,7 +428,7 @@ fn decode_heif(bytes: &[u8]) -> Result<DynamicImage, PrepareError> {
     let ctx = heif_context(bytes)?;
     let handle = ctx.primary_image_handle().map_err(|e| {
         PrepareError::Decode(format!(
-            "HEIC photo without a readable primary image: {}",
+            "HEIC file without a readable primary image: {}",
             heif_message(&e)
         ))
     })?;
@@ -456,7 +459,7 @@ fn decode_heif(bytes: &[u8]) -> Result<DynamicImage, PrepareError> {
             Some(options),
         )
         .map_err(|e| {
-            PrepareError::Decode(format!("HEIC photo not decodable: {}", heif_message(&e)))
+            PrepareError::Decode(format!("HEIC image not decodable: {}", heif_message(&e)))
         })?;
     let plane = image
         .planes()
@@ -1085,7 +1088,11 @@ mod tests {
             ("huge", png_header(30_000, 30_000), "over the limit"),
             ("zero", png_header(0, 10), "image"),
             ("truncated", png_header(100, 100), "not a readable image"),
-            ("heic", b"\0\0\0\x18ftypheic\0\0\0\0".to_vec(), "HEIC"),
+            (
+                "heic",
+                b"\0\0\0\x18ftypheic\0\0\0\0".to_vec(),
+                "damaged or cut-off HEIC file",
+            ),
             ("pdf", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n".to_vec(), "PDF"),
             ("text pdf", pdf(None), "PDF without page images (1 page(s)"),
         ];
@@ -1481,18 +1488,30 @@ mod tests {
             (
                 "header only",
                 b"\0\0\0\x18ftypheic\0\0\0\0".to_vec(),
-                "not a readable HEIC photo",
+                "damaged or cut-off HEIC file",
             ),
-            ("garbage", garbage, "not a readable HEIC photo"),
-            ("truncated", heic[..heic.len() / 2].to_vec(), "HEIC"),
+            ("garbage", garbage, "damaged or cut-off HEIC file"),
+            (
+                "truncated",
+                heic[..heic.len() / 2].to_vec(),
+                "damaged or cut-off HEIC file (Invalid input: Unexpected end of file",
+            ),
             (
                 "cut in the header",
                 heic[..300].to_vec(),
-                "not a readable HEIC photo",
+                "damaged or cut-off HEIC file",
             ),
-            ("huge", claims(30_000, 30_000), "over the limit"),
-            ("many pixels", claims(8000, 7000), "over the limit"),
-            ("no pixels", claims(0, 1200), "HEIC"),
+            (
+                "huge",
+                claims(30_000, 30_000),
+                "30000 × 30000 pixels is over the limit",
+            ),
+            (
+                "many pixels",
+                claims(8000, 7000),
+                "8000 × 7000 pixels is over the limit",
+            ),
+            ("no pixels", claims(0, 1200), "Zero image width or height"),
         ];
         for (name, bytes, want) in cases {
             let err = decode_pages(&bytes).map(|p| p.len()).expect_err(name);
