@@ -4,7 +4,7 @@
 //! record per card, every card's name and organisation are read exactly, and of all the
 //! fields the truths hold (title, e-mails, phones, websites, postcode as well) at least 95 %
 //! agree with the ground truth beside the image, compared after the same normalisation as
-//! `examples/scan_eval.rs`. At the time of writing 3 of 88 fields miss: a dot OCR dropped
+//! `examples/scan_eval.rs`. At the time of writing 3 of 95 fields miss: a dot OCR dropped
 //! from an e-mail address, a title not found, a second phone on a card turned 270° not found
 //! (BENCH-SCAN.md has the accuracy on 300 generated cards). The HEIC photo among them also
 //! dates and places its encounter from the EXIF inside it.

@@ -387,8 +387,11 @@ fn heif_message(err: &libheif_rs::HeifError) -> String {
 }
 
 /// Parse a HEIF file's boxes (no pixels yet) under libheif's security limits, tightened to
-/// ours: at most [`MAX_PIXELS`] per image and [`HEIF_MAX_MEMORY`] in all, so libheif itself
-/// refuses an image whose header claims more before it allocates anything for it.
+/// ours: at most [`MAX_PIXELS`] per image, [`MAX_ALLOC`] per memory block and
+/// [`HEIF_MAX_MEMORY`] in all. Our own check of the primary image's size comes first (libheif
+/// parses a header claiming 30 000 × 30 000 without complaint and applies its pixel limit when
+/// decoding); its limits are the second line, for what the handle does not show (the tiles of
+/// a grid image, item counts, metadata and colour profile sizes).
 fn heif_context(bytes: &[u8]) -> Result<libheif_rs::HeifContext<'_>, PrepareError> {
     let _ = libheif();
     let not_readable = |e: libheif_rs::HeifError| {
