@@ -1237,9 +1237,9 @@ fn is_phone_token(t: &str) -> bool {
             // drops, like the dashes. A colon only where it makes no clock time (`09:00`).
             '\'' | '’' if between_digits => {}
             ':' if between_digits && !is_clock_time(&chars, i) => {}
-            // `(035),`: a comma after the area code's bracket. Elsewhere a comma ends a
-            // number (`Postbus 16200, 3500 CE`).
-            ',' if prev == Some(')') => {}
+            // `(035),`: a comma after the area code's bracket; `7577,` at the end of a token
+            // ends the number there (the run stops after it: `Postbus 16200, 3500 CE`).
+            ',' if prev == Some(')') || next.is_none() => {}
             c if phone_char(c).is_some() => confusable += 1,
             _ => return false,
         }
@@ -1319,6 +1319,9 @@ fn take_phones(seg: &mut Seg, card: &mut Card) {
         // The run of number tokens; a lone `-` or `/` between two of them belongs to it.
         let mut end = i;
         loop {
+            if toks[end].text.ends_with(',') && !toks[end].text.ends_with("),") {
+                break;
+            }
             let next = end + 1;
             if next < toks.len()
                 && is_phone_token(&toks[next].text)
