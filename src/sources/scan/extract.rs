@@ -141,8 +141,9 @@ pub fn extract(words: &[Word], default_country: &str) -> Card {
         country: default_country.to_ascii_uppercase(),
         ..Card::default()
     };
+    let names = name_lines(&segs);
     for seg in segs.iter_mut() {
-        take_emails(seg, &mut card);
+        take_emails(seg, &names, &mut card);
         take_urls(seg, &mut card);
         take_handles(seg, &mut card);
         take_registry(seg, &mut card);
@@ -611,6 +612,15 @@ fn repair_email(joined: &str) -> Option<String> {
             s = s[prefix.len()..].to_string();
         }
     }
+    // A lower-case `l` read as `|`: at the head of the local part only where a dot follows
+    // (`|.wolters@` is `l.wolters@`; a glued separator, `|jan@`, is trimmed below), and
+    // between letters, digits or dots inside it.
+    let s = match s.split_once('@') {
+        Some((local, domain)) if local.contains('|') => {
+            format!("{}@{domain}", bar_as_l(local))
+        }
+        _ => s,
+    };
     let s = s.trim_matches(|c: char| !c.is_alphanumeric());
     let (local, domain) = s.split_once('@')?;
     let local: String = fold(local)
@@ -620,6 +630,27 @@ fn repair_email(joined: &str) -> Option<String> {
     let domain = repair_domain(domain)?;
     let email = format!("{local}@{domain}");
     EMAIL.is_match(&email).then_some(email)
+}
+
+/// `|` as the `l` it stands for in a local part: before a dot, or between letters, digits and
+/// dots; elsewhere (a separator) it is left to be trimmed.
+fn bar_as_l(local: &str) -> String {
+    let chars: Vec<char> = local.chars().collect();
+    let inner = |c: Option<&char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || *c == '.');
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            let prev = i.checked_sub(1).and_then(|p| chars.get(p));
+            let next = chars.get(i + 1);
+            let l = c == '|' && (next == Some(&'.') || (inner(prev) && inner(next)));
+            if l {
+                'l'
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 /// Lower-case a host, swap digits OCR put between letters back (`v0orbeeld`), mend the TLD.
@@ -699,7 +730,41 @@ fn looks_like_tld(s: &str) -> bool {
     )
 }
 
-fn take_emails(seg: &mut Seg, card: &mut Card) {
+/// The words of every line that could be a person's name (letters only, no `@`, no digits),
+/// folded: the evidence [`spaced_head`] needs.
+fn name_lines(segs: &[Seg]) -> Vec<Vec<String>> {
+    segs.iter()
+        .filter(|s| !s.text.contains('@') && !s.text.chars().any(|c| c.is_ascii_digit()))
+        .map(|s| {
+            fold(&s.text)
+                .split(|c: char| !c.is_alphabetic())
+                .filter(|w| !w.is_empty())
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .filter(|words| (2..=6).contains(&words.len()))
+        .collect()
+}
+
+/// Whether `head` and `local` are the two parts of a local part whose dot OCR read as a space
+/// (`inge vandermeer@…`, `l wolters@…`): only when a line of the card spells the same name,
+/// `head` being its first word (or that word's initial) and `local` the rest run together
+/// (`Inge van der Meer`). Without that evidence the word before an address stays out of it
+/// (`contact jan@…`).
+fn spaced_head(head: &str, local: &str, names: &[Vec<String>]) -> bool {
+    let head = fold(head);
+    if head.is_empty() || !head.chars().all(|c| c.is_ascii_lowercase()) || local.is_empty() {
+        return false;
+    }
+    names.iter().any(|words| {
+        let first = &words[0];
+        let rest: String = words[1..].concat();
+        let head_fits = *first == head || (head.len() == 1 && first.starts_with(head.as_str()));
+        head_fits && rest == local
+    })
+}
+
+fn take_emails(seg: &mut Seg, names: &[Vec<String>], card: &mut Card) {
     let toks = seg.tokens();
     let mut i = 0;
     while i < toks.len() {
@@ -745,6 +810,15 @@ fn take_emails(seg: &mut Seg, card: &mut Card) {
             a -= 1;
         }
         let mut joined: String = toks[a..=b].iter().map(|t| t.text.as_str()).collect();
+        // The dot of the local part read as a space, where a name line vouches for it.
+        if a > 0 && token_label(&toks, a - 1).is_none() {
+            if let Some((local, _)) = joined.split_once('@') {
+                if spaced_head(&toks[a - 1].text, &fold(local), names) {
+                    joined = format!("{}.{joined}", toks[a - 1].text);
+                    a -= 1;
+                }
+            }
+        }
         let mut found = repair_email(&joined);
         if found.is_none() && joined.contains('@') {
             // OCR put a space inside the domain (`jan@out look. com`): take up to two more
@@ -1150,15 +1224,45 @@ fn phone_char(c: char) -> Option<char> {
 fn is_phone_token(t: &str) -> bool {
     let mut digits = 0;
     let mut confusable = 0;
-    for c in t.chars() {
+    let chars: Vec<char> = t.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let prev = i.checked_sub(1).and_then(|p| chars.get(p)).copied();
+        let next = chars.get(i + 1).copied();
+        let between_digits =
+            prev.is_some_and(|p| p.is_ascii_digit()) && next.is_some_and(|n| n.is_ascii_digit());
         match c {
             '0'..='9' => digits += 1,
             '+' | '(' | ')' | '-' | '.' | '/' | '–' => {}
+            // A space between digit groups read as a mark (`750'95:73`): noise the parser
+            // drops, like the dashes. A colon only where it makes no clock time (`09:00`).
+            '\'' | '’' if between_digits => {}
+            ':' if between_digits && !is_clock_time(&chars, i) => {}
+            // `(035),`: a comma after the area code's bracket; `7577,` at the end of a token
+            // ends the number there (the run stops after it: `Postbus 16200, 3500 CE`).
+            ',' if prev == Some(')') || next.is_none() => {}
             c if phone_char(c).is_some() => confusable += 1,
             _ => return false,
         }
     }
     digits > 0 && confusable <= 1
+}
+
+/// Whether the colon at `i` sits in a clock time: one or two digits up to 24 before it, two
+/// digits up to 59 after.
+fn is_clock_time(chars: &[char], i: usize) -> bool {
+    let number = |cs: &[char]| -> Option<u32> { cs.iter().collect::<String>().parse().ok() };
+    let before = chars[..i]
+        .iter()
+        .rev()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    let after = chars[i + 1..]
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    let hours = number(&chars[i - before.min(2)..i]);
+    let minutes = number(&chars[i + 1..i + 1 + after.min(2)]);
+    before <= 2 && after == 2 && hours.is_some_and(|h| h <= 24) && minutes.is_some_and(|m| m <= 59)
 }
 
 /// Where the number starts in a token that begins with a phone label OCR glued to it and
@@ -1215,6 +1319,9 @@ fn take_phones(seg: &mut Seg, card: &mut Card) {
         // The run of number tokens; a lone `-` or `/` between two of them belongs to it.
         let mut end = i;
         loop {
+            if toks[end].text.ends_with(',') && !toks[end].text.ends_with("),") {
+                break;
+            }
             let next = end + 1;
             if next < toks.len()
                 && is_phone_token(&toks[next].text)

@@ -5,7 +5,7 @@
 //!             │ one grey image per card, reading order
 //!             ▼
 //!        ocr: orientation (tesseract OSD, 0/90/180/270) ──► words with boxes (tesseract)
-//!             │  reread (e-mail lines again, alone, 2×)  qr: payloads (rqrr) ──► card fields
+//!             │  reread (e-mail and phone lines again, alone, 2×)  qr: payloads (rqrr) ──► card fields
 //!             ▼                                                  │
 //!        extract (pure: words ──► fields with confidences) ◄─ merge (QR wins)
 //!             ▼
@@ -186,6 +186,7 @@ fn read_turned(
     };
     let words = engine.words(image, PPI)?;
     let words = reread::email_lines(image, words, PPI, region, engine);
+    let words = reread::phone_lines(image, words, PPI, region, engine);
     Ok((extract::extract(&words, region), words))
 }
 

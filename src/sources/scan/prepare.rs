@@ -515,7 +515,7 @@ type Quad = [(f32, f32); 4];
 /// background (a scan cropped to the card, a card on a white scanner lid).
 pub fn cards(image: &DynamicImage) -> Vec<Prepared> {
     let quads = find_cards(image);
-    let gray = image.to_luma8();
+    let gray = luma(image);
     if quads.is_empty() {
         let gray = shrink(gray, WHOLE_LONG_SIDE);
         let gray = if median(&gray) < 110 {
@@ -568,6 +568,85 @@ pub fn cards(image: &DynamicImage) -> Vec<Prepared> {
         .collect()
 }
 
+/// The picture in grey: for 8-bit RGB (what JPEG photos and scans decode to) in one integer
+/// pass with the Rec. 709 weights `image` uses, without its colour-space machinery, which took
+/// more time than any other step of the preparation (BENCH-SCAN.md); other layouts through
+/// `image`.
+pub fn luma(image: &DynamicImage) -> GrayImage {
+    let DynamicImage::ImageRgb8(rgb) = image else {
+        return image.to_luma8();
+    };
+    let grey: Vec<u8> = rgb
+        .as_raw()
+        .chunks_exact(3)
+        .map(|p| {
+            let l = 2126 * u32::from(p[0]) + 7152 * u32::from(p[1]) + 722 * u32::from(p[2]);
+            (l / 10_000) as u8
+        })
+        .collect();
+    GrayImage::from_raw(rgb.width(), rgb.height(), grey).expect("one byte per RGB pixel")
+}
+
+/// An RGB picture shrunk so that its long side is `long` at most, each pixel the mean of the
+/// block of source pixels it covers (integer box filter; `image`'s `thumbnail` does the same
+/// with fractional coverage in floating point, several times slower on this path).
+pub fn box_thumbnail(img: &image::RgbImage, long: u32) -> image::RgbImage {
+    let (w, h) = img.dimensions();
+    if w.max(h) <= long || w == 0 || h == 0 {
+        return img.clone();
+    }
+    let (tw, th) = if w >= h {
+        (
+            long,
+            ((u64::from(h) * u64::from(long) + u64::from(w) / 2) / u64::from(w)).max(1) as u32,
+        )
+    } else {
+        (
+            ((u64::from(w) * u64::from(long) + u64::from(h) / 2) / u64::from(h)).max(1) as u32,
+            long,
+        )
+    };
+    // Source column range of each output column.
+    let xs: Vec<(usize, usize)> = (0..tw)
+        .map(|x| {
+            let a = (u64::from(x) * u64::from(w) / u64::from(tw)) as usize;
+            let b = ((u64::from(x + 1) * u64::from(w) / u64::from(tw)) as usize).max(a + 1);
+            (a, b.min(w as usize))
+        })
+        .collect();
+    let src = img.as_raw();
+    let stride = w as usize * 3;
+    let mut out = Vec::with_capacity(tw as usize * th as usize * 3);
+    let mut sums = vec![0u32; tw as usize * 3];
+    for y in 0..th {
+        let y0 = (u64::from(y) * u64::from(h) / u64::from(th)) as usize;
+        let y1 = ((u64::from(y + 1) * u64::from(h) / u64::from(th)) as usize)
+            .max(y0 + 1)
+            .min(h as usize);
+        sums.iter_mut().for_each(|v| *v = 0);
+        for row in src[y0 * stride..y1 * stride].chunks_exact(stride) {
+            for (o, &(a, b)) in xs.iter().enumerate() {
+                let (mut r, mut g, mut bl) = (0u32, 0u32, 0u32);
+                for p in row[a * 3..b * 3].chunks_exact(3) {
+                    r += u32::from(p[0]);
+                    g += u32::from(p[1]);
+                    bl += u32::from(p[2]);
+                }
+                sums[o * 3] += r;
+                sums[o * 3 + 1] += g;
+                sums[o * 3 + 2] += bl;
+            }
+        }
+        for (o, &(a, b)) in xs.iter().enumerate() {
+            let n = ((b - a) * (y1 - y0)) as u32;
+            for c in 0..3 {
+                out.push(((sums[o * 3 + c] + n / 2) / n) as u8);
+            }
+        }
+    }
+    image::RgbImage::from_raw(tw, th, out).expect("three bytes per thumbnail pixel")
+}
+
 /// Output → source mapping that turns an image of `w` × `h` about its centre so that lines
 /// falling to the right by `skew` degrees come out level.
 fn rotation(w: u32, h: u32, skew: f32) -> Projection {
@@ -584,9 +663,23 @@ pub fn warp_gray(src: &GrayImage, to_source: &Projection, w: u32, h: u32) -> Gra
     let (sw, sh) = (src.width() as i64, src.height() as i64);
     let data = src.as_raw();
     let mut out = vec![255u8; w as usize * h as usize];
+    // The mapping is evaluated every STEP pixels along a row and interpolated linearly in
+    // between: over 16 pixels a card's perspective bends the pre-image by far less than a
+    // hundredth of a pixel, and the 3 × 3 product with its division per pixel was most of the
+    // cost of this function.
+    const STEP: usize = 16;
     for (y, row) in out.chunks_mut(w.max(1) as usize).enumerate() {
+        let mut anchor = (0usize, *to_source * (0.0, y as f32));
+        let mut next = anchor;
         for (x, px) in row.iter_mut().enumerate() {
-            let (fx, fy) = *to_source * (x as f32, y as f32);
+            if x == next.0 {
+                anchor = next;
+                let end = (x + STEP).min(w as usize - 1).max(x + 1);
+                next = (end, *to_source * (end as f32, y as f32));
+            }
+            let t = (x - anchor.0) as f32 / (next.0 - anchor.0) as f32;
+            let fx = anchor.1 .0 + (next.1 .0 - anchor.1 .0) * t;
+            let fy = anchor.1 .1 + (next.1 .1 - anchor.1 .1) * t;
             if !(fx >= 0.0 && fy >= 0.0 && fx < (sw - 1) as f32 && fy < (sh - 1) as f32) {
                 continue;
             }
@@ -626,7 +719,10 @@ const THUMB: u32 = 400;
 /// Card corners in full-resolution coordinates, in reading order; empty when the picture is
 /// the card.
 pub fn find_cards(image: &DynamicImage) -> Vec<Quad> {
-    let thumb = image.thumbnail(THUMB, THUMB).to_rgb8();
+    let thumb = match image {
+        DynamicImage::ImageRgb8(rgb) => box_thumbnail(rgb, THUMB),
+        other => other.thumbnail(THUMB, THUMB).to_rgb8(),
+    };
     let (tw, th) = thumb.dimensions();
     if tw < 32 || th < 32 {
         return Vec::new();
@@ -993,20 +1089,34 @@ pub fn skew_angle(gray: &GrayImage) -> f32 {
 pub fn normalise(gray: &GrayImage) -> GrayImage {
     let (w, h) = gray.dimensions();
     let (bw, bh) = (w.div_ceil(BLOCK), h.div_ceil(BLOCK));
-    let mut max = GrayImage::new(bw, bh);
-    let mut min = GrayImage::from_pixel(bw, bh, Luma([255]));
+    let mut maxv = vec![0u8; (bw * bh) as usize];
+    let mut minv = vec![255u8; (bw * bh) as usize];
     let mut sum = vec![0u32; (bw * bh) as usize];
     let mut count = vec![0u32; (bw * bh) as usize];
-    for (x, y, p) in gray.enumerate_pixels() {
-        let (bx, by) = (x / BLOCK, y / BLOCK);
-        let hi = max.get_pixel_mut(bx, by);
-        hi[0] = hi[0].max(p[0]);
-        let lo = min.get_pixel_mut(bx, by);
-        lo[0] = lo[0].min(p[0]);
-        let i = (by * bw + bx) as usize;
-        sum[i] += u32::from(p[0]);
-        count[i] += 1;
+    // Row by row over the raw bytes, a block's eight pixels at a time (the per-pixel
+    // accessors cost more than the arithmetic here).
+    let block = BLOCK as usize;
+    for (y, row) in gray.as_raw().chunks_exact(w.max(1) as usize).enumerate() {
+        let base = (y / block) * bw as usize;
+        let (hi, lo) = (
+            &mut maxv[base..base + bw as usize],
+            &mut minv[base..base + bw as usize],
+        );
+        for (bx, px) in row.chunks(block).enumerate() {
+            let (mut a, mut b, mut t) = (0u8, 255u8, 0u32);
+            for &v in px {
+                a = a.max(v);
+                b = b.min(v);
+                t += u32::from(v);
+            }
+            hi[bx] = hi[bx].max(a);
+            lo[bx] = lo[bx].min(b);
+            sum[base + bx] += t;
+            count[base + bx] += px.len() as u32;
+        }
     }
+    let max = GrayImage::from_raw(bw, bh, maxv).expect("one byte per block");
+    let min = GrayImage::from_raw(bw, bh, minv).expect("one byte per block");
     let mean = GrayImage::from_fn(bw, bh, |x, y| {
         let i = (y * bw + x) as usize;
         Luma([(sum[i] / count[i].max(1)) as u8])
@@ -1023,15 +1133,28 @@ pub fn normalise(gray: &GrayImage) -> GrayImage {
     let spread =
         imageproc::morphology::grayscale_dilate(&paper, &imageproc::morphology::Mask::square(2));
     let bg = imageproc::filter::gaussian_blur_f32(&spread, 1.5);
-    let mut out = GrayImage::new(w, h);
-    for (x, y, p) in out.enumerate_pixels_mut() {
-        let (bx, by) = (x / BLOCK, y / BLOCK);
-        let v = gray.get_pixel(x, y)[0];
-        let v = u32::from(if is_dark(bx, by) { 255 - v } else { v });
-        let b = u32::from(bg.get_pixel(bx, by)[0]).max(40);
-        p[0] = (v * 255 / b).min(255) as u8;
+    // Per block: whether it is inverted and the divisor, looked up once per row of blocks.
+    let blocks: Vec<(bool, u32)> = (0..bh)
+        .flat_map(|by| (0..bw).map(move |bx| (bx, by)))
+        .map(|(bx, by)| (is_dark(bx, by), u32::from(bg.get_pixel(bx, by)[0]).max(40)))
+        .collect();
+    let mut out = vec![0u8; gray.as_raw().len()];
+    for (y, (src, dst)) in gray
+        .as_raw()
+        .chunks_exact(w.max(1) as usize)
+        .zip(out.chunks_exact_mut(w.max(1) as usize))
+        .enumerate()
+    {
+        let base = (y / block) * bw as usize;
+        for (bx, (s, d)) in src.chunks(block).zip(dst.chunks_mut(block)).enumerate() {
+            let (dark, b) = blocks[base + bx];
+            for (v, o) in s.iter().zip(d.iter_mut()) {
+                let v = u32::from(if dark { 255 - v } else { *v });
+                *o = (v * 255 / b).min(255) as u8;
+            }
+        }
     }
-    out
+    GrayImage::from_raw(w, h, out).expect("one byte per pixel")
 }
 
 /// Blurred brightness below which an area is light-on-dark.

@@ -24,9 +24,8 @@ pub fn decode(image: &GrayImage) -> Vec<Code> {
     if w < 21 || h < 21 {
         return Vec::new();
     }
-    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| {
-        image.get_pixel(x as u32, y as u32)[0]
-    });
+    let raw = image.as_raw();
+    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| raw[y * w + x]);
     prepared
         .detect_grids()
         .into_iter()

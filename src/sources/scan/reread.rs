@@ -9,8 +9,11 @@
 //! address with a dot or a dotted head the first reading lost. Two readings that disagree
 //! otherwise keep the first: a choice between them would be a guess.
 //!
-//! What it does not do: re-read other lines (phones are read well enough at card scale), or
-//! OCR anything itself (the caller's engine does).
+//! Phone lines get the same second look, but only where the first reading gave no number at
+//! all ([`phone_lines`]): a valid number in the second reading is then kept, none is guessed.
+//!
+//! What it does not do: re-read other lines (names, addresses), or OCR anything itself (the
+//! caller's engine does).
 
 use super::extract::{self, Word};
 use super::ocr::Engine;
@@ -52,6 +55,59 @@ pub fn email_lines(
         }
     }
     words
+}
+
+/// Re-read every OCR line that looks like it holds a phone number (seven digits or more, or a
+/// `+` before a digit) but gave none, and keep the second reading when it gives one: a number
+/// OCR garbled at card scale (`+317(0)20 Sid wor,` for `+31 (0)20 371 7577`) comes back whole
+/// when read alone and enlarged, and a valid number is what the extractor demands of it.
+pub fn phone_lines(
+    image: &GrayImage,
+    words: Vec<Word>,
+    ppi: u32,
+    region: &str,
+    engine: &mut dyn Engine,
+) -> Vec<Word> {
+    let mut lines: Vec<u32> = Vec::new();
+    for w in &words {
+        if !lines.contains(&w.line) {
+            lines.push(w.line);
+        }
+    }
+    let mut words = words;
+    for line in lines {
+        let first: Vec<Word> = words.iter().filter(|w| w.line == line).cloned().collect();
+        if !looks_like_phone_line(&first) {
+            continue;
+        }
+        let phones = |ws: &[Word]| extract::extract(ws, region).phones.len();
+        if phones(&first) > 0 {
+            continue;
+        }
+        let Some(second) = read_line_again(image, &first, ppi, engine) else {
+            continue;
+        };
+        if phones(&second) > 0 {
+            words = replace_line(words, line, second);
+        }
+    }
+    words
+}
+
+/// A line with seven digits or more, or a `+` right before a digit: a phone line unless the
+/// extractor says otherwise.
+pub fn looks_like_phone_line(line: &[Word]) -> bool {
+    let digits: usize = line
+        .iter()
+        .map(|w| w.text.chars().filter(|c| c.is_ascii_digit()).count())
+        .sum();
+    let plus = line.iter().any(|w| {
+        w.text
+            .as_bytes()
+            .windows(2)
+            .any(|p| p[0] == b'+' && p[1].is_ascii_digit())
+    });
+    !line.iter().any(|w| w.text.contains('@')) && (digits >= 7 || plus)
 }
 
 /// OCR the box of one line again, enlarged, and return its words in card coordinates, all on
@@ -271,6 +327,54 @@ mod tests {
         }
         fn orientation(&mut self, _: &GrayImage) -> Option<(u32, f32)> {
             None
+        }
+    }
+
+    #[test]
+    fn phone_lines_are_the_ones_with_digits() {
+        for (text, want) in [
+            ("+317(0)20 Sid wor,", true),
+            ("T 030 - 123 45 67", true),
+            ("(035), 750'95:73", true),
+            ("3511 AB Utrecht", false),
+            ("Oudegracht 12", false),
+            ("jan@voorbeeld123456.nl", false),
+            ("Jan de Vries", false),
+        ] {
+            let words = extract::words_from_text(text);
+            assert_eq!(looks_like_phone_line(&words), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_garbled_phone_line_is_read_again() {
+        let image = GrayImage::from_pixel(1000, 600, image::Luma([250]));
+        for (first, second, want, calls) in [
+            // Garbled first, whole second: the second is kept.
+            (
+                "Jan Jansen\n+317(0)20 Sid wor,",
+                "T +31 (0)20 371 7577",
+                vec!["+31203717577"],
+                2,
+            ),
+            // Read well the first time: no second look.
+            ("Jan Jansen\n030 - 371 75 77", "", vec!["+31303717577"], 1),
+            // Garbled both times: nothing is guessed.
+            ("Jan Jansen\n+317(0)20 Sid wor,", "+3 Sid wor", vec![], 2),
+        ] {
+            let mut engine = TwoReadings {
+                first,
+                second,
+                calls: Vec::new(),
+            };
+            let words = engine
+                .words(&image, 300)
+                .expect("the scripted engine reads");
+            let words = phone_lines(&image, words, 300, "NL", &mut engine);
+            assert_eq!(engine.calls.len(), calls, "case {first:?}");
+            let card = extract::extract(&words, "NL");
+            let phones: Vec<&str> = card.phones.iter().map(|p| p.value.as_str()).collect();
+            assert_eq!(phones, want, "case {first:?}");
         }
     }
 

@@ -368,6 +368,10 @@ const EMAILS: &[(&str, Option<&str>)] = &[
     ("jan@voorbeeld.corn", Some("jan@voorbeeld.com")),
     ("e:jan@voorbeeld.nl.", Some("jan@voorbeeld.nl")),
     ("jan(at)voorbeeld.nl", Some("jan@voorbeeld.nl")),
+    // `l` read as `|`: before a dot and inside the local part; a glued separator is trimmed.
+    ("|.wolters@evergreen.nl", Some("l.wolters@evergreen.nl")),
+    ("wo|ters@evergreen.nl", Some("wolters@evergreen.nl")),
+    ("|jan@voorbeeld.nl", Some("jan@voorbeeld.nl")),
     ("jan@voorbeeld", None),
     ("@voorbeeld.nl", None),
     ("jan@", None),
@@ -542,4 +546,70 @@ fn phone_lines() {
         let got: Vec<&str> = card.phones.iter().map(|p| p.value.as_str()).collect();
         assert_eq!(got, *want, "case {line}");
     }
+}
+
+/// OCR's breaks in e-mail and phone lines that the extractor undoes: card text in, the
+/// e-mails and phones read (E.164) out.
+const CONTACT_REPAIRS: &[(&str, &[&str], &[&str])] = &[
+    // The dot of the local part read as a space; the name line vouches for the join.
+    (
+        "[30]Inge van der Meer\n[14]inge vandermeer@arnhem.nl",
+        &["inge.vandermeer@arnhem.nl"],
+        &[],
+    ),
+    (
+        "[30]Jan Jansen\n[14]E: jan jansen@samenverder.nl",
+        &["jan.jansen@samenverder.nl"],
+        &[],
+    ),
+    // Without a name line that spells it, the word before the address stays out.
+    (
+        "[30]Jan Jansen\n[14]contact jansen@samenverder.nl",
+        &["jansen@samenverder.nl"],
+        &[],
+    ),
+    (
+        "[30]Inge van der Meer\n[14]inge meer@arnhem.nl",
+        &["meer@arnhem.nl"],
+        &[],
+    ),
+    (
+        "[30]Piet de Boer\n[14]inge vandermeer@arnhem.nl",
+        &["vandermeer@arnhem.nl"],
+        &[],
+    ),
+    // `|` for the `l` of an initial.
+    (
+        "[30]Lars Wolters\n[14]E: |.wolters@evergreen.nl",
+        &["l.wolters@evergreen.nl"],
+        &[],
+    ),
+    // Spaces between digit groups read as marks.
+    ("[14]T: (035), 750'95:73", &[], &["+31357509573"]),
+    ("[14]+31 (0)71'977 3220", &[], &["+31719773220"]),
+    ("[14]T: (020) 123'4567", &[], &["+31201234567"]),
+    ("[14]+31 ((0)20 371 7577,", &[], &["+31203717577"]),
+    (
+        "[14]06 1234 5678, 030 234 5678",
+        &[],
+        &["+31612345678", "+31302345678"],
+    ),
+    // Marks do not make a time, or a PO box and a postcode, a phone.
+    ("[14]open 09:00-17:00", &[], &[]),
+    ("[14]open 9:30 - 17:30 uur", &[], &[]),
+    ("[14]Postbus 16200, 3500 CE Utrecht", &[], &[]),
+];
+
+#[test]
+fn contact_repairs() {
+    let mut failed = Vec::new();
+    for (text, emails, phones) in CONTACT_REPAIRS {
+        let card = extract(&words_from_text(text), "NL");
+        let got_emails: Vec<&str> = card.emails.iter().map(|e| e.value.as_str()).collect();
+        let got_phones: Vec<&str> = card.phones.iter().map(|p| p.value.as_str()).collect();
+        if got_emails != *emails || got_phones != *phones {
+            failed.push(format!("{text:?}: {got_emails:?} {got_phones:?}"));
+        }
+    }
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
 }
