@@ -19,7 +19,11 @@
 //! never merged automatically, however much else they share, unless their birthdays agree.
 //! Couples share an address, a landline and often a family e-mail, but rarely a birthday;
 //! those pairs go to review instead. With the same birthday as well, a different given name is
-//! more likely a data-entry error (or a second given name) than a second person.
+//! more likely a data-entry error (or a second given name) than a second person. Nor does the
+//! rule fire when one record's given name is a word of the other's family name
+//! ([`super::compare::names_crossed`]: `Pulfrd Cassandra` / `Victoria Pulford`): one record has
+//! its names in the wrong boxes, and its "given name" says nothing about a second person.
+//! Couples share a family name, not a given name that is the other's family name.
 //!
 //! Output never depends on thread count (indexed parallel maps, integer reductions, sums in a
 //! fixed order) or on input order (ties are broken by each record's canonical rank, a hash of
@@ -28,7 +32,7 @@
 
 use super::block::{self, Limits};
 use super::cluster::{self, Edge, Thresholds};
-use super::compare::{compare, Comparison, Field, Level, FIELDS};
+use super::compare::{compare, names_crossed, Comparison, Field, Level, FIELDS};
 use super::identity::{Clusters, Resolver};
 use super::model::{self, Model};
 use super::prepare::Prepared;
@@ -142,11 +146,13 @@ pub struct Outcome {
     pub model: Model,
 }
 
-/// Two written-out given names that plainly differ, and no birthday that agrees: a couple or
-/// two colleagues, not one person with a typo (see the module docs).
-fn vetoed(c: &Comparison) -> bool {
+/// Two written-out given names that plainly differ, no birthday that agrees, and neither
+/// given name one of the other's family names: a couple or two colleagues, not one person with
+/// a typo or with the names in the wrong boxes (see the module docs).
+fn vetoed(p: &Prepared, a: u32, b: u32, c: &Comparison) -> bool {
     c.level(Field::Given) == Level::Else
         && !matches!(c.level(Field::Birthday), Level::Exact | Level::Close)
+        && !names_crossed(p, a, b)
 }
 
 /// Below this many candidates with an identifying key, EM learns from all candidates.
@@ -231,7 +237,7 @@ impl Engine {
                     b,
                     weight,
                     probability,
-                    automatic: !(self.given_name_veto && vetoed(&c)),
+                    automatic: !(self.given_name_veto && vetoed(p, a, b, &c)),
                     nameless: matches!(c.level(Field::Given), Level::Missing | Level::Initials),
                 })
             })
