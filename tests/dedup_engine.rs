@@ -129,8 +129,8 @@ fn decisions_override_the_fixture() {
 /// landline and family e-mail), added to the Dutch fixture, with the given names, family names
 /// and birthdays of each case. Whether the engine makes them one person:
 /// - two written-out given names that plainly differ are a couple unless the birthdays agree
-///   (exactly or by one typing error) or one given name is the other's family name (the names
-///   in the wrong boxes);
+///   (exactly or by one typing error), or one given name is the other's family name (the names
+///   in the wrong boxes) and the birthdays do not plainly differ;
 /// - a typo, a nickname or an initial is not a different given name.
 #[test]
 fn household_pairs_couple_or_one_person() {
@@ -208,6 +208,18 @@ fn household_pairs_couple_or_one_person() {
             ["Marleen", "", "Dekker", ""],
             ["Dekker", "", "Smit", ""],
             true,
+        ),
+        (
+            "names in the wrong boxes, the other name replaced, one birthday",
+            ["Marleen", "", "Dekker", "03-02-1980"],
+            ["Dekker", "", "Smit", ""],
+            true,
+        ),
+        (
+            "couple, one with the names in the wrong boxes, different birthdays",
+            ["Marleen", "", "Dekker", "03-02-1980"],
+            ["Dekker", "", "Gerrit", "17-09-1978"],
+            false,
         ),
     ];
     let background = fixture();

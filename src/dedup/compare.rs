@@ -549,7 +549,8 @@ fn crosswise(p: &Prepared, a: u32, b: u32) -> Option<(Level, Level)> {
 /// record has its names in the wrong boxes, so its "given name" is not a given name, and two
 /// different given names say nothing about two people. [`crosswise`] needs both names to
 /// agree crosswise; this needs one, so it is no level of its own, only a check that keeps the
-/// engine's given-name rule from mistaking such a pair for a couple.
+/// engine's given-name rule from mistaking such a pair for a couple (unless their birthdays
+/// say couple, see `engine`).
 ///
 /// Dutch patronymic family names are a given name with an `s` (`Pieters`, `Willems`,
 /// `Gerrits`): `Pieter` against `Pieters` is one edit, yet `Jan Pieters` and `Pieter de Vries`

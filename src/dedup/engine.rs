@@ -22,8 +22,9 @@
 //! more likely a data-entry error (or a second given name) than a second person. Nor does the
 //! rule fire when one record's given name is a word of the other's family name
 //! ([`super::compare::names_crossed`]: `Pulfrd Cassandra` / `Victoria Pulford`): one record has
-//! its names in the wrong boxes, and its "given name" says nothing about a second person.
-//! Couples share a family name, not a given name that is the other's family name.
+//! its names in the wrong boxes, and its "given name" says nothing about a second person —
+//! unless both birthdays are known and differ, which is what a couple looks like whichever
+//! box a name is in (`Kelsy Berryman` / `Berryman Phoebe`, born twelve years apart).
 //!
 //! Output never depends on thread count (indexed parallel maps, integer reductions, sums in a
 //! fixed order) or on input order (ties are broken by each record's canonical rank, a hash of
@@ -146,13 +147,15 @@ pub struct Outcome {
     pub model: Model,
 }
 
-/// Two written-out given names that plainly differ, no birthday that agrees, and neither
-/// given name one of the other's family names: a couple or two colleagues, not one person with
-/// a typo or with the names in the wrong boxes (see the module docs).
+/// Two written-out given names that plainly differ, no birthday that agrees, and not a
+/// record with its names in the wrong boxes: a couple or two colleagues, not one person with a
+/// typo (see the module docs). Two known birthdays that differ keep the rule even for names
+/// in the wrong boxes: that is what a couple looks like whichever box a name is in.
 fn vetoed(p: &Prepared, a: u32, b: u32, c: &Comparison) -> bool {
+    let birthday = c.level(Field::Birthday);
     c.level(Field::Given) == Level::Else
-        && !matches!(c.level(Field::Birthday), Level::Exact | Level::Close)
-        && !names_crossed(p, a, b)
+        && !matches!(birthday, Level::Exact | Level::Close)
+        && (birthday == Level::Else || !names_crossed(p, a, b))
 }
 
 /// Below this many candidates with an identifying key, EM learns from all candidates.
