@@ -544,6 +544,36 @@ fn crosswise(p: &Prepared, a: u32, b: u32) -> Option<(Level, Level)> {
     (good(x) && good(y)).then_some((x.min(y), x.max(y)))
 }
 
+/// Whether one record's first given name is a word of the other's family name, exactly or with
+/// one typo (`Pulfrd Cassandra` / `Victoria Pulford`, `Blake Green` / `Gloufssis Blake`): one
+/// record has its names in the wrong boxes, so its "given name" is not a given name, and two
+/// different given names say nothing about two people. [`crosswise`] needs both names to
+/// agree crosswise; this needs one, so it is no level of its own, only a check that keeps the
+/// engine's given-name rule from mistaking such a pair for a couple (unless their birthdays
+/// say couple, see `engine`).
+///
+/// Dutch patronymic family names are a given name with an `s` (`Pieters`, `Willems`,
+/// `Gerrits`): `Pieter` against `Pieters` is one edit, yet `Jan Pieters` and `Pieter de Vries`
+/// are two people. A typo therefore counts only when it is not a trailing `s`.
+pub fn names_crossed(p: &Prepared, a: u32, b: u32) -> bool {
+    let one_way = |x: u32, y: u32| {
+        let (Some(g), Some(c)) = (p.first(x, Kind::Given1), p.first(y, Kind::Core)) else {
+            return false;
+        };
+        let g = p.word(Kind::Given1, g).s.as_bytes();
+        let core = p.word(Kind::Core, c).s;
+        core.split(' ').map(str::as_bytes).any(|w| {
+            let patronymic = |s: &[u8], t: &[u8]| s.len() + 1 == t.len() && t.ends_with(b"s");
+            w == g
+                || (g.len().min(w.len()) >= 4
+                    && within_one_edit(g, w)
+                    && !patronymic(g, w)
+                    && !patronymic(w, g))
+        })
+    };
+    one_way(a, b) || one_way(b, a)
+}
+
 fn birthday_level(p: &Prepared, a: u32, b: u32) -> Level {
     let (x, y) = (p.rec(a).birthday, p.rec(b).birthday);
     match (x.known, y.known) {
@@ -893,6 +923,37 @@ mod tests {
         let (got, swapped) = levels("g:Jansen f:Jan", "g:Jan f:Janssen");
         assert_eq!(got, "given=exact family=close");
         assert!(swapped);
+    }
+
+    #[test]
+    fn names_crossed_one_way() {
+        // (a, b, one record's given name is a word of the other's family name)
+        const CASES: &[(&str, &str, bool)] = &[
+            // The names in the wrong boxes, the other name replaced or typed wrong.
+            ("g:Pulfrd f:Cassandra", "g:Victoria f:Pulford", true),
+            ("g:Blake f:Green", "g:Gloufssis f:Blake", true),
+            ("g:Bakker f:El_Idrissi", "g:Fatima f:Bakker", true),
+            // A word of a double name.
+            ("g:Alexa-Rose f:White", "g:Whitbe f:Alexa-Rose", true),
+            ("g:Jansen f:Ali", "g:Ali f:Jansen-de_Vries", true),
+            // A couple: two given names, one family name.
+            ("g:Marie f:de_Vries", "g:Piet f:de_Vries", false),
+            // A Dutch patronymic is a given name with an `s`: two people.
+            ("g:Jan f:Pieters", "g:Pieter f:de_Vries", false),
+            ("g:Willem f:Bakker", "g:Els f:Willems", false),
+            // Too short for a typo to count.
+            ("g:Ali f:Smit", "g:Ana f:Alo", false),
+            // Only one side needs a given name, the other a family name.
+            ("f:Smit", "g:Smit f:Jansen", true),
+            ("f:Smit", "f:Jansen", false),
+            ("g:Smit", "g:Jan f:Smid", true),
+        ];
+        for &(a, b, want) in CASES {
+            let (ca, cb) = (spec(1, a), spec(2, b));
+            let p = Prepared::new(&[&ca, &cb]);
+            assert_eq!(names_crossed(&p, 0, 1), want, "case {a:?} / {b:?}");
+            assert_eq!(names_crossed(&p, 1, 0), want, "case {b:?} / {a:?}");
+        }
     }
 
     #[test]

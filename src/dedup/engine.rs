@@ -19,7 +19,12 @@
 //! never merged automatically, however much else they share, unless their birthdays agree.
 //! Couples share an address, a landline and often a family e-mail, but rarely a birthday;
 //! those pairs go to review instead. With the same birthday as well, a different given name is
-//! more likely a data-entry error (or a second given name) than a second person.
+//! more likely a data-entry error (or a second given name) than a second person. Nor does the
+//! rule fire when one record's given name is a word of the other's family name
+//! ([`super::compare::names_crossed`]: `Pulfrd Cassandra` / `Victoria Pulford`): one record has
+//! its names in the wrong boxes, and its "given name" says nothing about a second person —
+//! unless both birthdays are known and differ, which is what a couple looks like whichever
+//! box a name is in (`Kelsy Berryman` / `Berryman Phoebe`, born twelve years apart).
 //!
 //! Output never depends on thread count (indexed parallel maps, integer reductions, sums in a
 //! fixed order) or on input order (ties are broken by each record's canonical rank, a hash of
@@ -28,7 +33,7 @@
 
 use super::block::{self, Limits};
 use super::cluster::{self, Edge, Thresholds};
-use super::compare::{compare, Comparison, Field, Level, FIELDS};
+use super::compare::{compare, names_crossed, Comparison, Field, Level, FIELDS};
 use super::identity::{Clusters, Resolver};
 use super::model::{self, Model};
 use super::prepare::Prepared;
@@ -142,11 +147,15 @@ pub struct Outcome {
     pub model: Model,
 }
 
-/// Two written-out given names that plainly differ, and no birthday that agrees: a couple or
-/// two colleagues, not one person with a typo (see the module docs).
-fn vetoed(c: &Comparison) -> bool {
+/// Two written-out given names that plainly differ, no birthday that agrees, and not a
+/// record with its names in the wrong boxes: a couple or two colleagues, not one person with a
+/// typo (see the module docs). Two known birthdays that differ keep the rule even for names
+/// in the wrong boxes: that is what a couple looks like whichever box a name is in.
+fn vetoed(p: &Prepared, a: u32, b: u32, c: &Comparison) -> bool {
+    let birthday = c.level(Field::Birthday);
     c.level(Field::Given) == Level::Else
-        && !matches!(c.level(Field::Birthday), Level::Exact | Level::Close)
+        && !matches!(birthday, Level::Exact | Level::Close)
+        && (birthday == Level::Else || !names_crossed(p, a, b))
 }
 
 /// Below this many candidates with an identifying key, EM learns from all candidates.
@@ -231,7 +240,7 @@ impl Engine {
                     b,
                     weight,
                     probability,
-                    automatic: !(self.given_name_veto && vetoed(&c)),
+                    automatic: !(self.given_name_veto && vetoed(p, a, b, &c)),
                     nameless: matches!(c.level(Field::Given), Level::Missing | Level::Initials),
                 })
             })
