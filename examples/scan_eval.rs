@@ -10,8 +10,9 @@
 //! collapsed; phones as E.164 sets; websites without scheme, `www.` and trailing slash;
 //! postcodes without spaces; addresses as street or PO box, postcode and city), the share of
 //! cards with every field right, cards per second, and how much of the time was spent inside
-//! tesseract. `--errors` lists every mismatch; `--misses` lists each e-mail and phone miss with
-//! the image, truth and reading, and the OCR lines that hold what was printed (use both on a
+//! tesseract. `--errors` lists every mismatch; `--misses` lists each e-mail, phone and
+//! organisation miss with the image, truth and reading, and the OCR lines that hold what was
+//! printed (every OCR line for an organisation) (use both on a
 //! tuning set, never on the set you report). `--dump DIR` writes the prepared card images
 //! (found, straightened, before orientation) into DIR as PNG: of every image with a miss
 //! with `--misses`, of every image without.
@@ -354,7 +355,7 @@ fn main() -> ExitCode {
                         tally.right += 1;
                     }
                 }
-                if !ok && misses && matches!(*f, "email" | "phone") {
+                if !ok && misses && matches!(*f, "email" | "phone" | "org") {
                     print_miss(o, t, got.as_ref(), f, &w, &h);
                     if let Some(d) = &dump {
                         dump_cards(&dir, &o.image, d);
@@ -476,6 +477,7 @@ fn print_miss(
         .iter()
         .filter(|l| match field {
             "email" => l.contains('@'),
+            "org" => want.iter().any(|w| norm(l) == *w),
             _ => l.chars().filter(char::is_ascii_digit).count() >= 6 && !l.contains('@'),
         })
         .collect();
@@ -486,6 +488,13 @@ fn print_miss(
         println!("  (no record paired with this card)");
         return;
     };
+    if field == "org" {
+        // The line taken may be any line of the card: show them all.
+        for line in r.raw.lines().filter(|l| !l.trim().is_empty()) {
+            println!("  ocr: {line}");
+        }
+        return;
+    }
     // Pieces of the printed value long enough to find their OCR line again.
     let keys: Vec<String> = match field {
         "email" => want

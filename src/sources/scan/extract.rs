@@ -375,10 +375,16 @@ fn is_ornament(w: &Word, line_height: i32, words_on_line: usize) -> bool {
         // Punctuation OCR split off an address (`jan @ voorbeeld . nl`) stays.
         return !text.chars().all(|c| ".,-_@:;/|•·–—()+&".contains(c));
     }
-    if alnum > 2 || text.chars().all(|c| c.is_ascii_digit()) {
+    let tall = words_on_line > 1 && w.height * 10 > line_height * 16;
+    if alnum > 2 {
         return false;
     }
-    if words_on_line > 1 && w.height * 10 > line_height * 16 {
+    if text.chars().all(|c| c.is_ascii_digit()) {
+        // Digits are part of numbers, except a logo read as one (a ring read as `8`, a bar as
+        // `1`): far taller than the text beside it and doubtful; no digit group of a number is.
+        return tall && w.conf < 60.0;
+    }
+    if tall {
         return true;
     }
     let folded = fold(text);
@@ -764,6 +770,14 @@ fn spaced_head(head: &str, local: &str, names: &[Vec<String>]) -> bool {
     })
 }
 
+/// The dot between a second-level label and the country read as a space (`fairview.co uk`):
+/// a host ending in one of these labels, then one of these countries.
+fn is_split_country(host: &str, next: &str) -> bool {
+    let last = host.rsplit('.').next().unwrap_or(host);
+    matches!(last, "co" | "ac" | "org" | "gov" | "com" | "net")
+        && matches!(next, "uk" | "au" | "nz" | "za")
+}
+
 fn take_emails(seg: &mut Seg, names: &[Vec<String>], card: &mut Card) {
     let toks = seg.tokens();
     let mut i = 0;
@@ -840,6 +854,16 @@ fn take_emails(seg: &mut Seg, names: &[Vec<String>], card: &mut Card) {
                         (b, joined, found) = (next, dotted, Some(email));
                         break;
                     }
+                }
+            }
+        }
+        if let Some(email) = &found {
+            let next = toks.get(b + 1).map(|t| fold(&t.text)).unwrap_or_default();
+            let host = email.split_once('@').map(|(_, d)| d).unwrap_or("");
+            if is_split_country(host, &next) && token_label(&toks, b + 1).is_none() {
+                let dotted = format!("{}.{next}", joined.trim_end_matches('.'));
+                if let Some(longer) = repair_email(&dotted) {
+                    (b, joined, found) = (b + 1, dotted, Some(longer));
                 }
             }
         }

@@ -511,6 +511,24 @@ const EMAIL_LINES: &[(&str, &[&str])] = &[
     // The dot before the TLD read as a space.
     ("n.walker@ziggo nl", &["n.walker@ziggo.nl"]),
     ("jan@voorbeeld com", &["jan@voorbeeld.com"]),
+    // The dot between `co` and the country read as a space.
+    (
+        "raj. thompson@fairview.co uk",
+        &["raj.thompson@fairview.co.uk"],
+    ),
+    (
+        "E thomashughes@brightwave.co uk",
+        &["thomashughes@brightwave.co.uk"],
+    ),
+    ("jan@voorbeeld.com au", &["jan@voorbeeld.com.au"]),
+    // Only a country after a second-level label: the next word stays out.
+    ("jan@voorbeeld.nl uk", &["jan@voorbeeld.nl"]),
+    ("jan@fairview.co Utrecht", &["jan@fairview.co"]),
+    // The dot before the TLD and the one in the local part read as spaces at once.
+    (
+        "joost. vanderlinden@groendichtbij nl",
+        &["joost.vanderlinden@groendichtbij.nl"],
+    ),
     // Nothing that completes the domain: no address, and nothing swallowed.
     ("jan@voorbeeld Utrecht", &[]),
     ("jan@voorbeeld en meer", &[]),
@@ -612,4 +630,29 @@ fn contact_repairs() {
         }
     }
     assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
+/// A logo left of the organisation, read as a digit (a ring as `8`, a bar as `1`): far taller
+/// than the text and doubtful, it is no part of the name. A digit of the text's own height, or
+/// a confident one, stays.
+#[test]
+fn a_logo_read_as_a_digit_is_dropped() {
+    // (height, confidence of the `8`, organisation read)
+    let cases: &[(i32, f32, &str)] = &[
+        (90, 25.0, "Stichting Polderlicht"),
+        (80, 6.0, "Stichting Polderlicht"),
+        (90, 95.0, "8 Stichting Polderlicht"),
+        (30, 25.0, "8 Stichting Polderlicht"),
+    ];
+    for &(height, conf, want) in cases {
+        let mut words = words_from_text(
+            "[30]8 Stichting Polderlicht\n\n\n[24]Yasmin van der Veen\n[14]y.vanderveen@polderlicht.nl",
+        );
+        // The logo's box is centred on the organisation's line.
+        words[0].top = 25 - height / 2;
+        (words[0].height, words[0].conf) = (height, conf);
+        let card = extract(&words, "NL");
+        let org = card.organisation.map(|f| f.value).unwrap_or_default();
+        assert_eq!(org, want, "case {height} px at {conf}");
+    }
 }
