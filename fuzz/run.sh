@@ -9,8 +9,8 @@ cd "$(dirname "$0")"
 target=$1
 seconds=${2:-600}
 mkdir -p logs "corpus/$target"
-nice -n 15 /usr/bin/time -f 'time: cpu_user_s=%U cpu_sys_s=%S wall_s=%e max_rss_kb=%M' \
+nice -n "${FUZZ_NICE:-15}" /usr/bin/time -f 'time: cpu_user_s=%U cpu_sys_s=%S wall_s=%e max_rss_kb=%M' \
     cargo +nightly fuzz run "$target" "corpus/$target" -- \
-    -max_total_time="$seconds" -print_final_stats=1 -rss_limit_mb=2048 -timeout=10 \
+    -max_total_time="$seconds" -print_final_stats=1 -rss_limit_mb=2048 -timeout="${FUZZ_TIMEOUT:-10}" \
     2>&1 | tee "logs/$target.log" | grep -E '^#[0-9]+.*(NEW|REDUCE|pulse|DONE)|INFO: seed|==ERROR|panicked|time:|stat::' \
     | awk 'NR % 20 == 1 || /DONE|panicked|ERROR|time:|stat::|seed/'
