@@ -547,7 +547,7 @@ fn crosswise(p: &Prepared, a: u32, b: u32) -> Option<(Level, Level)> {
 /// Whether one record's first given name is a word of the other's family name, exactly or with
 /// one typo (`Pulfrd Cassandra` / `Victoria Pulford`, `Blake Green` / `Gloufssis Blake`): one
 /// record has its names in the wrong boxes, so its "given name" is not a given name, and two
-/// different given names say nothing about two people. [`crosswise`] needs both names to
+/// different given names say nothing about two people. `crosswise` needs both names to
 /// agree crosswise; this needs one, so it is no level of its own, only a check that keeps the
 /// engine's given-name rule from mistaking such a pair for a couple (unless their birthdays
 /// say couple, see `engine`).
