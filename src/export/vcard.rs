@@ -42,6 +42,8 @@ use vcard4::property::{
 };
 use vcard4::{Uri, Vcard};
 
+use crate::sources::vcard::is_card_marker;
+
 use crate::dedup::merge::{merge, AddressParts, Field, Item, Merged, Provenance};
 use crate::model::Person;
 
@@ -54,31 +56,61 @@ pub fn write(persons: &[Person], out: &mut impl io::Write) -> io::Result<()> {
 }
 
 /// Fold the content lines of a card that vcard4 wrote again, at 75 octets, never inside a
-/// character or a backslash escape.
+/// character or a backslash escape, and never so that a continuation line reads as a card's
+/// `BEGIN:VCARD` or `END:VCARD`.
 ///
 /// vcard4 folds between any two graphemes, so `\n` can become `\` CRLF SPACE `n`. RFC 6350
 /// §3.2 allows that (lines are unfolded before escapes are read), but readers that unescape
 /// before unfolding — vcard4's own parser among them (measured: a LF at octet 75 of a NOTE came
 /// back as a backslash and an `n`) — then read a different value. Every `\r\n ` in vcard4's
 /// output is a fold, because values hold no raw line ends (they are escaped or cleaned away).
+///
+/// Lenient readers, ours among them, take an indented `BEGIN:VCARD` line for a card of its
+/// own (old `AGENT` cards nest that way), so a NOTE whose last 11 characters are `BEGIN:VCARD`
+/// must not be folded just before them (found by fuzzing with a real Apple card): such a
+/// piece is cut once more, after its first letter.
 fn refold(card: &str) -> String {
     const LIMIT: usize = 75;
     let unfolded = card.replace("\r\n ", "");
     let mut out = String::with_capacity(card.len());
     for line in unfolded.split_terminator("\r\n") {
+        // Byte offsets where a continuation line starts.
+        let mut cuts = Vec::new();
         let mut len = 0;
-        let mut chars = line.chars();
-        while let Some(c) = chars.next() {
+        let mut chars = line.char_indices();
+        while let Some((at, c)) = chars.next() {
             // A backslash always starts an escape in what vcard4 writes: keep the pair.
-            let pair = if c == '\\' { chars.next() } else { None };
+            let pair = if c == '\\' {
+                chars.next().map(|(_, p)| p)
+            } else {
+                None
+            };
             let n = c.len_utf8() + pair.map_or(0, char::len_utf8);
             if len + n > LIMIT {
-                out.push_str("\r\n ");
+                cuts.push(at);
                 len = 1;
             }
-            out.push(c);
-            out.extend(pair);
             len += n;
+        }
+        let mut start = 0;
+        for end in cuts.iter().copied().chain([line.len()]) {
+            let piece = &line[start..end];
+            if start > 0 && is_card_marker(piece.as_bytes()) {
+                // Only spaces, tabs and BOMs come before the marker's first letter, an ASCII
+                // byte: cut after it, so that neither half reads as a marker.
+                let letter = piece
+                    .find(|c: char| c.is_ascii_alphabetic())
+                    .expect("a marker holds letters");
+                out.push_str(&piece[..=letter]);
+                out.push_str("\r\n ");
+                out.push_str(&piece[letter + 1..]);
+            } else {
+                out.push_str(piece);
+            }
+            if end < line.len() {
+                out.push_str("\r\n ");
+            }
+            start = end;
         }
         out.push_str("\r\n");
     }
@@ -471,6 +503,13 @@ mod tests {
         // (logical line, the physical lines it must become)
         let long_escape = format!("NOTE:{}\\nX", "a".repeat(69));
         let long_char = format!("NOTE:{}éé", "a".repeat(68));
+        let long_begin = format!("NOTE:{}BEGIN:VCARD", "a".repeat(70));
+        let long_end = format!(
+            "NOTE:{}{}\u{feff} end:vcard ",
+            "a".repeat(70),
+            "b".repeat(74)
+        );
+        let inside = format!("NOTE:{}xBEGIN:VCARD", "a".repeat(70));
         let cases: Vec<(&str, Vec<String>)> = vec![
             ("FN:Jan", vec!["FN:Jan".into()]),
             (
@@ -482,6 +521,29 @@ mod tests {
                 // 73 octets + a 2-octet é fill the line; the next é may not be split.
                 vec![format!("NOTE:{}é", "a".repeat(68)), " é".into()],
             ),
+            (
+                // The fold would leave ` BEGIN:VCARD` on a line of its own.
+                &long_begin,
+                vec![
+                    format!("NOTE:{}", "a".repeat(70)),
+                    " B".into(),
+                    " EGIN:VCARD".into(),
+                ],
+            ),
+            (
+                &long_end,
+                vec![
+                    format!("NOTE:{}", "a".repeat(70)),
+                    format!(" {}", "b".repeat(74)),
+                    " \u{feff} e".into(),
+                    " nd:vcard ".into(),
+                ],
+            ),
+            (
+                // A marker inside a piece, not the whole piece, is harmless.
+                &inside,
+                vec![format!("NOTE:{}", "a".repeat(70)), " xBEGIN:VCARD".into()],
+            ),
         ];
         for (line, want) in cases {
             // Fold it the way vcard4 might first: after 75 octets, inside the escape.
@@ -490,6 +552,10 @@ mod tests {
             let lines: Vec<&str> = got.split_terminator("\r\n").collect();
             assert_eq!(lines, want, "case {line:?}");
             assert!(lines.iter().all(|l| l.len() <= 75), "case {line:?}");
+            assert!(
+                lines[1..].iter().all(|l| !is_card_marker(l.as_bytes())),
+                "case {line:?}: no continuation reads as a card marker"
+            );
             assert_eq!(refold(&got), got, "case {line:?}: refolding is stable");
         }
     }

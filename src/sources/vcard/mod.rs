@@ -23,6 +23,8 @@ mod decode;
 mod map;
 mod prepass;
 
+pub(crate) use prepass::is_card_marker;
+
 use crate::diag::Diagnostic;
 use crate::model::{RawContact, Source, SourceKind};
 use crate::sources::FileRead;

@@ -218,8 +218,7 @@ fn line_at(text: &[u8], pos: usize) -> (usize, usize, usize) {
 /// Whether `next` continues `logical` (and if so, append it).
 /// A `BEGIN:VCARD` or `END:VCARD` line never continues anything, even indented.
 fn continues(logical: &mut Logical<'_>, transfer: Transfer, next: &[u8]) -> bool {
-    let body = trim_start(next);
-    if is_marker(body, b"END:VCARD") || is_marker(body, b"BEGIN:VCARD") {
+    if is_card_marker(next) {
         return false;
     }
     if transfer == Transfer::QuotedPrintable && logical.content.last() == Some(&b'=') {
@@ -280,6 +279,13 @@ fn trim_start(mut line: &[u8]) -> &[u8] {
 
 fn is_marker(line: &[u8], marker: &[u8]) -> bool {
     line.trim_ascii_end().eq_ignore_ascii_case(marker)
+}
+
+/// Whether a physical line, even indented, is read as `BEGIN:VCARD` or `END:VCARD` (and so
+/// never as the continuation of a folded line). Writers that fold use it to avoid such lines.
+pub(crate) fn is_card_marker(line: &[u8]) -> bool {
+    let body = trim_start(line);
+    is_marker(body, b"END:VCARD") || is_marker(body, b"BEGIN:VCARD")
 }
 
 /// A content line taken apart: `[group.]name[;params]:value`.
