@@ -543,7 +543,8 @@ impl Index {
     }
 
     /// Persons (current or retired, with history) holding a record, active or superseded, that
-    /// has exactly this normalised value in `field` (`email`, `phone`, …).
+    /// has exactly this normalised value in `field`: one of the looked-up fields of
+    /// `record_keys` (`email`, `phone`, `name.full`, `birthday`); any other field finds nobody.
     pub fn persons_with_value(&self, field: &str, value: &str) -> Result<Vec<String>, StoreError> {
         query::persons_with_value(&self.conn, &self.path, field, value)
     }
