@@ -16,7 +16,7 @@
 //! - history is never dropped: a changed file gets a new version, the old one's records stay,
 //!   inactive; every record keeps its raw text verbatim, what its source said (RawContact)
 //!   and its normalised values with their originals (Contact), each once, as compact JSON
-//!   ([`json`]); the values that queries look up are keys into the records (`record_keys`);
+//!   (`store/json.rs`); the values that queries look up are keys into the records (`record_keys`);
 //! - person ids are stable across runs and never depend on thread count or HashMap order: a
 //!   cluster keeps the id held by most of its records, a split leaves the id with the part
 //!   holding most of its old records, a new cluster gets `p-` + 12 hex digits of sha256 of its
