@@ -417,7 +417,7 @@ fn an_index_of_schema_version_1_is_upgraded_in_place() {
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .expect("version");
-    assert_eq!(version, 3);
+    assert_eq!(version, 4);
     // And it takes a run and a purpose like a new one.
     let out = run(&index, &["note", "p-000000000001", "--offer", "koffie"]);
     assert_eq!(

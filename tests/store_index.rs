@@ -216,7 +216,7 @@ fn open_creates_owner_only_files_and_directories() {
     assert_eq!(mode(&wal), 0o600, "WAL file");
     assert_eq!(
         count(&path, "PRAGMA user_version"),
-        3,
+        4,
         "schema version recorded"
     );
     drop(index);
@@ -367,11 +367,11 @@ fn a_changed_file_keeps_its_old_records_inactive() {
     assert_eq!(
         count(
             &path,
-            "SELECT count(*) FROM record_values v JOIN records r ON r.id = v.record_id
+            "SELECT count(*) FROM record_keys v JOIN records r ON r.id = v.record_id
              WHERE r.file_id = 1"
         ),
         4,
-        "the old records keep their values"
+        "the old records keep their keys"
     );
     // Ids carried over: Jan by the same text, Piet by his e-mail.
     assert_eq!(id_of(&index, "a.vcf#1"), jan);
@@ -567,7 +567,7 @@ fn an_error_in_the_middle_of_a_run_rolls_everything_back() {
     // Each trigger makes one insert fail, from early in the run to its very end.
     const FAILING: &[(&str, &str)] = &[
         ("files", "recording file"),
-        ("record_values", "inserting"),
+        ("record_keys", "inserting"),
         ("encounters", "encounter"),
         ("persons", "creating person"),
         ("person_records", "linking record"),
@@ -754,23 +754,21 @@ fn persons_round_trip() {
         )
         .unwrap();
     assert_eq!(stored, rich.raw.raw);
-    // Every value is linked to its record, with the original beside it.
-    let phone: (String, String, String) = conn
+    // Every value is linked to its record, with the original beside it (in the record's
+    // Contact JSON); the phone is also a key into the record.
+    let (phone, json): (String, String) = conn
         .query_row(
-            "SELECT v.value, v.original, r.path FROM record_values v
-             JOIN records r ON r.id = v.record_id WHERE v.field = 'phone'",
+            "SELECT v.value, r.contact_json FROM record_keys v
+             JOIN records r ON r.id = v.record_id WHERE v.field = 'phone'
+               AND r.path = 'cards.vcf'",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
-    assert_eq!(
-        phone,
-        (
-            "+31612345678".to_string(),
-            "06-12345678".to_string(),
-            "cards.vcf".to_string()
-        )
-    );
+    assert_eq!(phone, "+31612345678");
+    let contact: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(contact["phones"][0]["value"], "+31612345678");
+    assert_eq!(contact["phones"][0]["original"], "06-12345678");
 }
 
 #[test]

@@ -8,7 +8,8 @@
 //!    not even a `runs` row, is written.
 //! 2. Per new or changed file: mark the previous version superseded by this run (its records
 //!    stay, inactive), insert the new version, its records (raw verbatim, RawContact and
-//!    Contact as JSON), their photos, one `record_values` row per normalised value, rejected
+//!    Contact as compact JSON, [`super::json`]), their photos, a `record_keys` row per value
+//!    that queries look up (e-mail, phone, full name, birthday), rejected
 //!    records with their reason, each record's encounters ([`encounter::for_record`]: the
 //!    file's sidecar, folder or flags encounter, a `linkedin`/`facebook` date, an invitation's
 //!    message, a photo's EXIF), and a calendar's events with their attendees. Active files
@@ -34,11 +35,12 @@
 //! (that is [`super::decide`]; this module only obeys them).
 
 use super::assign::{self, Ballot};
+use super::json;
 use super::{sha256_hex, Changes, Context, PersonChange, RunInput, RunOutcome, StoreError};
 use crate::dedup::engine::{Decisions, Engine, Evidence, Outcome};
 use crate::dedup::identity::{self, Key};
 use crate::encounter;
-use crate::model::{Contact, RawContact, SourceKind};
+use crate::model::{Contact, SourceKind};
 use crate::normalize::text::fold;
 use crate::store::{EncounterInput, EventInput, FileInput, RecordInput};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
@@ -474,8 +476,9 @@ impl Writer<'_> {
         let at = || format!("record {} of {}", source.record, file.path);
         let raw_hash = sha256_hex(rec.raw.raw.as_bytes());
         let stable_key = stable_key(&file.path, source.record, &raw_hash);
-        let raw_json = raw_json(&rec.raw).ctx(self.index, || format!("serialising {}", at()))?;
-        let contact_json = serde_json::to_string(&rec.contact)
+        let raw_json =
+            json::raw_to_json(&rec.raw).ctx(self.index, || format!("serialising {}", at()))?;
+        let contact_json = json::contact_to_json(&rec.contact)
             .ctx(self.index, || format!("serialising {}", at()))?;
         self.exec(
             "INSERT INTO records (file_id, path, ordinal, line, kind, status, raw, raw_hash,
@@ -510,15 +513,13 @@ impl Writer<'_> {
             let mut st = self
                 .tx
                 .prepare_cached(
-                    "INSERT INTO record_values (record_id, field, item, value, original, label)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    "INSERT INTO record_keys (field, value, record_id, item)
+                     VALUES (?1, ?2, ?3, ?4)",
                 )
-                .ctx(self.index, || "preparing value inserts".to_string())?;
-            for v in values(&rec.contact) {
-                st.execute(params![
-                    record_id, v.field, v.item, v.value, v.original, v.label
-                ])
-                .ctx(self.index, || format!("inserting {} of {}", v.field, at()))?;
+                .ctx(self.index, || "preparing key inserts".to_string())?;
+            for k in keys(&rec.contact) {
+                st.execute(params![k.field, k.value, record_id, k.item])
+                    .ctx(self.index, || format!("inserting {} of {}", k.field, at()))?;
             }
         }
 
@@ -1046,7 +1047,7 @@ impl Writer<'_> {
         let mut by_email = self
             .tx
             .prepare(
-                "SELECT DISTINCT pr.person_id FROM record_values v
+                "SELECT DISTINCT pr.person_id FROM record_keys v
                  JOIN person_records pr ON pr.record_id = v.record_id
                  JOIN persons p ON p.id = pr.person_id
                  WHERE v.field = 'email' AND v.value = ?1 AND p.retired_run IS NULL
@@ -1145,7 +1146,7 @@ impl Writer<'_> {
         let mut st = self
             .tx
             .prepare(
-                "SELECT pr.person_id, v.value FROM record_values v
+                "SELECT pr.person_id, v.value FROM record_keys v
                  JOIN records r ON r.id = v.record_id
                  JOIN files f ON f.id = r.file_id
                  JOIN person_records pr ON pr.record_id = r.id
@@ -1201,7 +1202,7 @@ impl Writer<'_> {
         for row in rows {
             let (id, path, ordinal, stable_key, raw_hash, run_id, json) =
                 row.ctx(self.index, what)?;
-            let contact: Contact = serde_json::from_str(&json).ctx(self.index, || {
+            let contact = json::contact_from_json(&json).ctx(self.index, || {
                 format!("reading the stored contact {stable_key}")
             })?;
             out.push(Active {
@@ -1269,7 +1270,7 @@ impl Writer<'_> {
         let mut old_by_path: BTreeMap<String, Vec<(Candidate, Predecessor)>> = BTreeMap::new();
         for row in rows {
             let (path, ordinal, raw_hash, json, person, key) = row.ctx(self.index, what)?;
-            let contact: Contact = serde_json::from_str(&json).ctx(self.index, || {
+            let contact = json::contact_from_json(&json).ctx(self.index, || {
                 format!("reading the stored contact {path}#{ordinal}")
             })?;
             let keys = identity::keys(&contact);
@@ -1476,7 +1477,7 @@ fn historic_contacts(
     let mut out = Vec::new();
     for row in rows {
         let json = row.ctx(index, what)?;
-        out.push(serde_json::from_str(&json).ctx(index, what)?);
+        out.push(json::contact_from_json(&json).ctx(index, what)?);
     }
     Ok(out)
 }
@@ -1525,7 +1526,7 @@ pub(super) fn rebuild_search(tx: &Transaction<'_>, index: &str) -> Result<(), St
     let mut current: Option<(i64, String, Vec<Contact>)> = None;
     for row in rows {
         let (rowid, id, json) = row.ctx(index, what)?;
-        let contact: Contact = serde_json::from_str(&json).ctx(index, what)?;
+        let contact = json::contact_from_json(&json).ctx(index, what)?;
         match &mut current {
             Some((_, cur, contacts)) if *cur == id => contacts.push(contact),
             _ => {
@@ -1630,134 +1631,38 @@ fn stable_key(path: &str, ordinal: u32, raw_hash: &str) -> String {
     format!("{path}#{ordinal}#{raw_hash}")
 }
 
-/// The RawContact as JSON, with photo bytes left out (they go to the `photos` table as BLOBs;
-/// as JSON number arrays they would be four times their size).
-fn raw_json(raw: &RawContact) -> serde_json::Result<String> {
-    if raw.photos.iter().all(|p| p.data.is_empty()) {
-        return serde_json::to_string(raw);
-    }
-    let mut slim = raw.clone();
-    for photo in &mut slim.photos {
-        photo.data = Vec::new();
-    }
-    serde_json::to_string(&slim)
-}
-
-/// One `record_values` row.
+/// One `record_keys` row.
 #[derive(Debug, PartialEq, Eq)]
-struct ValueRow {
+struct KeyRow {
     field: &'static str,
     item: usize,
     value: String,
-    original: Option<String>,
-    label: Option<String>,
 }
 
-/// Every normalised value of a contact, in a fixed order. Empty values are skipped: they say
-/// nothing and would only match each other.
-fn values(c: &Contact) -> Vec<ValueRow> {
+/// The values of a contact that queries look up (`schema_v4.sql`), in a fixed order: e-mail
+/// and phone (`who`, calendar links), the full name (calendar links, the report's conflicts)
+/// and the birthday (the report's conflicts). Every value, these included, is in the
+/// record's Contact JSON. Empty values are skipped: they say nothing and would only match
+/// each other.
+fn keys(c: &Contact) -> Vec<KeyRow> {
     let mut out = Vec::new();
-    let mut push = |field: &'static str,
-                    item: usize,
-                    value: &str,
-                    original: Option<&str>,
-                    label: Option<&str>| {
+    let mut push = |field: &'static str, item: usize, value: &str| {
         if !value.trim().is_empty() {
-            out.push(ValueRow {
+            out.push(KeyRow {
                 field,
                 item,
                 value: value.to_string(),
-                original: original.map(str::to_string),
-                label: label.map(str::to_string),
             });
         }
     };
-    let n = &c.name;
-    push(
-        "name.full",
-        0,
-        n.full.as_deref().unwrap_or(""),
-        n.original.as_deref(),
-        None,
-    );
-    for (field, v) in [
-        ("name.given", &n.given),
-        ("name.family", &n.family),
-        ("name.prefix", &n.prefix),
-        ("name.suffix", &n.suffix),
-        ("name.initials", &n.initials),
-    ] {
-        push(field, 0, v.as_deref().unwrap_or(""), None, None);
-    }
-    for (field, list) in [
-        ("nickname", &c.nicknames),
-        ("email", &c.emails),
-        ("phone", &c.phones),
-        ("title", &c.titles),
-        ("url", &c.urls),
-        ("social", &c.socials),
-    ] {
+    push("name.full", 0, c.name.full.as_deref().unwrap_or(""));
+    for (field, list) in [("email", &c.emails), ("phone", &c.phones)] {
         for (i, v) in list.iter().enumerate() {
-            push(field, i, &v.value, Some(&v.original), v.label.as_deref());
+            push(field, i, &v.value);
         }
     }
-    for (i, o) in c.orgs.iter().enumerate() {
-        push("org", i, &o.name, Some(&o.original), None);
-        push("org.key", i, &o.key, None, None);
-        push(
-            "org.legal_form",
-            i,
-            o.legal_form.as_deref().unwrap_or(""),
-            None,
-            None,
-        );
-        push(
-            "org.department",
-            i,
-            o.department.as_deref().unwrap_or(""),
-            None,
-            None,
-        );
-    }
-    for (i, a) in c.addresses.iter().enumerate() {
-        let parts = [
-            &a.street,
-            &a.postcode,
-            &a.city,
-            &a.region,
-            &a.country,
-            &a.po_box,
-        ];
-        let joined = parts
-            .iter()
-            .filter_map(|p| p.as_deref())
-            .filter(|p| !p.trim().is_empty())
-            .collect::<Vec<_>>()
-            .join(", ");
-        let whole = if joined.is_empty() {
-            a.original.as_str()
-        } else {
-            joined.as_str()
-        };
-        push("address", i, whole, Some(&a.original), a.label.as_deref());
-        for (field, v) in [
-            ("address.street", &a.street),
-            ("address.postcode", &a.postcode),
-            ("address.city", &a.city),
-            ("address.region", &a.region),
-            ("address.country", &a.country),
-            ("address.po_box", &a.po_box),
-        ] {
-            push(field, i, v.as_deref().unwrap_or(""), None, None);
-        }
-    }
-    for (field, v) in [("birthday", &c.birthday), ("connected_on", &c.connected_on)] {
-        if let Some(v) = v {
-            push(field, 0, &v.value, Some(&v.original), v.label.as_deref());
-        }
-    }
-    for (i, v) in c.notes.iter().enumerate() {
-        push("note", i, &v.value, Some(&v.original), v.label.as_deref());
+    if let Some(b) = &c.birthday {
+        push("birthday", 0, &b.value);
     }
     out
 }
@@ -1915,33 +1820,18 @@ mod tests {
     }
 
     #[test]
-    fn values_rows() {
-        let c = sample();
-        let got: Vec<String> = values(&c)
+    fn keys_rows() {
+        let mut c = sample();
+        c.birthday = Some(v("1970-01-02", "2-1-1970"));
+        let got: Vec<String> = keys(&c)
             .iter()
-            .map(|r| {
-                format!(
-                    "{}[{}]={}|{}",
-                    r.field,
-                    r.item,
-                    r.value,
-                    r.original.as_deref().unwrap_or("-")
-                )
-            })
+            .map(|r| format!("{}[{}]={}", r.field, r.item, r.value))
             .collect();
         const WANT: &[&str] = &[
-            "name.full[0]=Jan van der Berg|Berg, Jan van der",
-            "name.given[0]=Jan|-",
-            "name.family[0]=van der Berg|-",
-            "email[0]=jan@x.nl|Jan@X.nl",
-            "phone[0]=+31612345678|06-12345678",
-            "org[0]=Stichting Voorbeeld|Stichting Voorbeeld",
-            "org.key[0]=voorbeeld|-",
-            "org.legal_form[0]=Stichting|-",
-            "address[0]=3511 AB, Utrecht|3511AB Utrecht",
-            "address.postcode[0]=3511 AB|-",
-            "address.city[0]=Utrecht|-",
-            "connected_on[0]=2024-10-09|09 Oct 2024",
+            "name.full[0]=Jan van der Berg",
+            "email[0]=jan@x.nl",
+            "phone[0]=+31612345678",
+            "birthday[0]=1970-01-02",
         ];
         assert_eq!(got, WANT);
     }

@@ -6,16 +6,17 @@
 //! [`Index::raw_contact`], and for `who` and the exports [`Index::search`],
 //! [`Index::details`], [`Index::without_purpose`], and for the deduplication report
 //! [`Index::report_totals`], [`Index::match_evidence`] and their kin in `report.rs`). The schema is `schema.sql` plus
-//! `schema_v2.sql` and `schema_v3.sql`; its version is `PRAGMA user_version` (an index of version 1 is upgraded in
-//! place when opened).
+//! `schema_v2.sql`, `schema_v3.sql` and `schema_v4.sql`; its version is `PRAGMA user_version` (an index of an
+//! older version is upgraded in place when opened).
 //!
 //! What it guarantees:
 //! - one transaction per run: an error anywhere in [`Index::apply`] leaves the index as it was;
 //! - files are fingerprinted by content hash: a run in which every file is unchanged writes
 //!   nothing at all, not even a `runs` row, so the file stays byte-identical;
 //! - history is never dropped: a changed file gets a new version, the old one's records stay,
-//!   inactive; every normalised value is linked to the record it came from, and every record
-//!   keeps its raw text verbatim;
+//!   inactive; every record keeps its raw text verbatim, what its source said (RawContact)
+//!   and its normalised values with their originals (Contact), each once, as compact JSON
+//!   (`store/json.rs`); the values that queries look up are keys into the records (`record_keys`);
 //! - person ids are stable across runs and never depend on thread count or HashMap order: a
 //!   cluster keeps the id held by most of its records, a split leaves the id with the part
 //!   holding most of its old records, a new cluster gets `p-` + 12 hex digits of sha256 of its
@@ -41,6 +42,7 @@
 mod apply;
 mod assign;
 mod decide;
+mod json;
 mod lock;
 mod query;
 mod read;
@@ -66,9 +68,11 @@ const SCHEMA: &str = include_str!("schema.sql");
 const SCHEMA_V2: &str = include_str!("schema_v2.sql");
 /// What version 3 adds to version 2 (the matching engine's evidence).
 const SCHEMA_V3: &str = include_str!("schema_v3.sql");
+/// What version 4 changes in version 3 (`record_keys` instead of a row per value).
+const SCHEMA_V4: &str = include_str!("schema_v4.sql");
 /// `PRAGMA user_version` of the schema above. Bump it, and add a migration step in
 /// [`Index::migrate`], whenever the schema changes.
-const SCHEMA_VERSION: i64 = 3;
+const SCHEMA_VERSION: i64 = 4;
 /// How long a second writer (another netwerk-import run) waits for the lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -383,7 +387,7 @@ impl Index {
             .ctx(&path, || "reading the schema version".to_string())?;
         match version {
             SCHEMA_VERSION => Ok(()),
-            0..=2 => {
+            0..=3 => {
                 if version == 0 {
                     let tables: i64 = self
                         .conn
@@ -412,8 +416,12 @@ impl Index {
                     tx.execute_batch(SCHEMA_V2)
                         .ctx(&path, || "adding schema version 2".to_string())?;
                 }
-                tx.execute_batch(SCHEMA_V3)
-                    .ctx(&path, || "adding schema version 3".to_string())?;
+                if now < 3 {
+                    tx.execute_batch(SCHEMA_V3)
+                        .ctx(&path, || "adding schema version 3".to_string())?;
+                }
+                tx.execute_batch(SCHEMA_V4)
+                    .ctx(&path, || "moving to schema version 4".to_string())?;
                 if now == 1 {
                     // Version 2 also indexes historic values and compact family names.
                     apply::rebuild_search(&tx, &path)?;
@@ -535,7 +543,8 @@ impl Index {
     }
 
     /// Persons (current or retired, with history) holding a record, active or superseded, that
-    /// has exactly this normalised value in `field` (`email`, `phone`, …).
+    /// has exactly this normalised value in `field`: one of the looked-up fields of
+    /// `record_keys` (`email`, `phone`, `name.full`, `birthday`); any other field finds nobody.
     pub fn persons_with_value(&self, field: &str, value: &str) -> Result<Vec<String>, StoreError> {
         query::persons_with_value(&self.conn, &self.path, field, value)
     }

@@ -232,7 +232,7 @@ pub(super) fn persons_with_value(
     let what = || format!("looking up {field} {value:?}");
     let mut st = conn
         .prepare_cached(
-            "SELECT DISTINCT pr.person_id FROM record_values v
+            "SELECT DISTINCT pr.person_id FROM record_keys v
              JOIN person_records pr ON pr.record_id = v.record_id
              WHERE v.field = ?1 AND v.value = ?2
              ORDER BY pr.person_id",
@@ -404,7 +404,7 @@ fn detail(conn: &Connection, index: &str, id: &str) -> Result<Option<Detail>, St
             .ctx(index, what)?;
         for row in rows {
             let (json, run, superseded_run) = row.ctx(index, what)?;
-            let contact: Contact = serde_json::from_str(&json).ctx(index, what)?;
+            let contact = super::json::contact_from_json(&json).ctx(index, what)?;
             historic.push(HistoricRecord {
                 contact,
                 run,

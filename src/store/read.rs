@@ -4,7 +4,7 @@
 //! pipeline stored), and [`RawContact`]s with their photos put back. Read-only.
 
 use super::{Context, StoreError};
-use crate::model::{Contact, Encounter, Person, RawContact};
+use crate::model::{Encounter, Person, RawContact};
 use rusqlite::{Connection, OptionalExtension};
 use std::collections::BTreeMap;
 
@@ -74,7 +74,7 @@ fn persons_where(
             .ctx(index, what)?;
         for row in rows {
             let (id, key, json) = row.ctx(index, what)?;
-            let contact: Contact = serde_json::from_str(&json)
+            let contact = super::json::contact_from_json(&json)
                 .ctx(index, || format!("reading the stored contact {key}"))?;
             by_id
                 .entry(id.clone())
@@ -142,21 +142,21 @@ pub(super) fn raw_contact(
     record: u32,
 ) -> Result<Option<RawContact>, StoreError> {
     let what = || format!("reading record {record} of {path}");
-    let row: Option<(i64, String)> = conn
+    let row: Option<(i64, String, String)> = conn
         .query_row(
-            "SELECT r.id, r.raw_json FROM records r JOIN files f ON f.id = r.file_id
+            "SELECT r.id, r.raw_json, r.raw FROM records r JOIN files f ON f.id = r.file_id
              WHERE r.path = ?1 AND r.ordinal = ?2 AND r.status = 'imported'
                AND f.superseded_by IS NULL
              ORDER BY r.id LIMIT 1",
             rusqlite::params![path, record],
-            |row| Ok((row.get(0)?, row.get(1)?)),
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
         )
         .optional()
         .ctx(index, what)?;
-    let Some((id, json)) = row else {
+    let Some((id, json, text)) = row else {
         return Ok(None);
     };
-    let mut raw: RawContact = serde_json::from_str(&json).ctx(index, what)?;
+    let mut raw: RawContact = super::json::raw_from_json(&json, &text).ctx(index, what)?;
     let mut st = conn
         .prepare("SELECT item, data FROM photos WHERE record_id = ?1 ORDER BY item")
         .ctx(index, what)?;

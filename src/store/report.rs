@@ -239,9 +239,10 @@ fn evidence_rows(
 /// The record a stable key names: its active version where there is one (a key names the
 /// same text at the same place in every version of a file), else the newest.
 fn record_ref(conn: &Connection, key: &str) -> rusqlite::Result<RecordRef> {
-    let found: Option<(i64, String, i64, Option<i64>, String, bool)> = conn
+    type Found = (String, i64, Option<i64>, String, bool, Option<String>);
+    let found: Option<Found> = conn
         .query_row(
-            "SELECT r.id, r.path, r.ordinal, r.line, r.kind, f.superseded_by IS NULL
+            "SELECT r.path, r.ordinal, r.line, r.kind, f.superseded_by IS NULL, r.contact_json
              FROM records r JOIN files f ON f.id = r.file_id
              WHERE r.stable_key = ?1
              ORDER BY f.superseded_by IS NULL DESC, r.id DESC LIMIT 1",
@@ -258,31 +259,41 @@ fn record_ref(conn: &Connection, key: &str) -> rusqlite::Result<RecordRef> {
             },
         )
         .optional()?;
-    let Some((id, path, ordinal, line, kind, active)) = found else {
+    let Some((path, ordinal, line, kind, active, json)) = found else {
         return Ok(RecordRef {
             key: key.to_string(),
             ..RecordRef::default()
         });
     };
-    // The first value of each shown field, in the order the record gave them.
-    let first = |field: &str| -> rusqlite::Result<Option<String>> {
-        conn.query_row(
-            "SELECT value FROM record_values WHERE record_id = ?1 AND field = ?2
-             ORDER BY item, id LIMIT 1",
-            rusqlite::params![id, field],
-            |row| row.get(0),
-        )
-        .optional()
+    let contact = json
+        .map(|j| super::json::contact_from_json(&j))
+        .transpose()
+        .map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, Box::new(e))
+        })?;
+    // The first value of each shown field, in the order the record gave them; blank values
+    // are no values (as in `record_keys`).
+    let filled = |v: Option<&String>| v.filter(|v| !v.trim().is_empty()).cloned();
+    let first = |list: &[crate::model::Value]| {
+        list.iter()
+            .find(|v| !v.value.trim().is_empty())
+            .map(|v| v.value.clone())
     };
-    let name = match first("name.full")? {
-        Some(full) => Some(full),
-        None => {
-            let parts: Vec<String> = [first("name.given")?, first("name.family")?]
+    let (name, email, phone) = match &contact {
+        Some(c) => {
+            let name = filled(c.name.full.as_ref()).or_else(|| {
+                let parts: Vec<String> = [
+                    filled(c.name.given.as_ref()),
+                    filled(c.name.family.as_ref()),
+                ]
                 .into_iter()
                 .flatten()
                 .collect();
-            (!parts.is_empty()).then(|| parts.join(" "))
+                (!parts.is_empty()).then(|| parts.join(" "))
+            });
+            (name, first(c.emails.as_slice()), first(c.phones.as_slice()))
         }
+        None => (None, None, None),
     };
     Ok(RecordRef {
         key: key.to_string(),
@@ -293,8 +304,8 @@ fn record_ref(conn: &Connection, key: &str) -> rusqlite::Result<RecordRef> {
         line: line.and_then(|l| u32::try_from(l).ok()),
         kind: Some(kind),
         name,
-        email: first("email")?,
-        phone: first("phone")?,
+        email,
+        phone,
     })
 }
 
@@ -350,7 +361,7 @@ fn conflict_candidates(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     // matches a full date is no conflict).
     let mut st = conn.prepare(
         "SELECT pr.person_id
-         FROM record_values v
+         FROM record_keys v
          JOIN records r ON r.id = v.record_id
          JOIN files f ON f.id = r.file_id
          JOIN person_records pr ON pr.record_id = r.id

@@ -68,6 +68,8 @@ CREATE TABLE photos (
     UNIQUE (record_id, item)
 ) STRICT;
 
+-- (Replaced in schema version 4 by `record_keys`, see schema_v4.sql: the values stay in
+-- records.contact_json.)
 -- Every normalised value, linked to the record it came from. (Called `values` in DESIGN.md;
 -- VALUES is an SQL keyword, and a table that must always be quoted invites broken queries.)
 -- field: email, phone, url, social, nickname, title, note, birthday, connected_on,
