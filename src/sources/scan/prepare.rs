@@ -727,7 +727,7 @@ pub fn find_cards(image: &DynamicImage) -> Vec<Quad> {
     if tw < 32 || th < 32 {
         return Vec::new();
     }
-    let (distance, typical) = background_distance(&thumb);
+    let (distance, typical, level) = background_distance(&thumb);
     let first = (typical * 3.0 + 25.0).clamp(40.0, 100.0);
     let mut quads = regions(&distance, first, tw, th);
     // A dark card (navy, 25/35/70) on a dark lid (grey 50) differs from it by about 35, under
@@ -735,8 +735,10 @@ pub fn find_cards(image: &DynamicImage) -> Vec<Quad> {
     // only its coloured band was, and the card was lost with everything on it. A second,
     // lower threshold, still far above the lid's noise, adds the regions that are cards and
     // overlap none found already (a light card's shadow grows it there, and is left out).
+    // Only on a dark background: on a white lid the lower threshold turns a tinted card that
+    // was read whole into a crop, which changed the OCR of plain scans either way.
     let second = (typical * 3.0 + 15.0).clamp(20.0, 100.0);
-    if second + 5.0 <= first {
+    if level < DARK_BACKGROUND && second + 5.0 <= first {
         let more: Vec<Quad> = regions(&distance, second, tw, th)
             .into_iter()
             .filter(|q| !quads.iter().any(|f| boxes_overlap(f, q)))
@@ -828,6 +830,10 @@ fn boxes_overlap(a: &Quad, b: &Quad) -> bool {
     let (a, b) = (bounds(a), bounds(b));
     a.0 <= b.2 && b.0 <= a.2 && a.1 <= b.3 && b.1 <= a.3
 }
+
+/// A background darker than this (mean grey of the border strip) is a dark lid or table, on
+/// which cards are looked for a second time with a lower threshold.
+const DARK_BACKGROUND: f32 = 160.0;
 
 /// The smallest card, as a share of the picture's area.
 const MIN_CARD_SHARE: f32 = 0.015;
@@ -1010,8 +1016,9 @@ fn split_touching(
 
 /// Each pixel's distance from the background (row by row), modelled as a plane fitted per
 /// channel to a strip along the picture's border (a table, a scanner lid, with its light
-/// gradient), and the median distance of the border strip itself (its noise and grain).
-fn background_distance(img: &image::RgbImage) -> (Vec<f32>, f32) {
+/// gradient), the median distance of the border strip itself (its noise and grain), and the
+/// strip's mean grey level.
+fn background_distance(img: &image::RgbImage) -> (Vec<f32>, f32, f32) {
     let (w, h) = img.dimensions();
     let strip = (w.min(h) / 30).max(3);
     let mut samples: Vec<(f32, f32, [f32; 3])> = Vec::new();
@@ -1035,7 +1042,12 @@ fn background_distance(img: &image::RgbImage) -> (Vec<f32>, f32) {
         .enumerate_pixels()
         .map(|(x, y, p)| dist(x as f32, y as f32, [p[0] as f32, p[1] as f32, p[2] as f32]))
         .collect();
-    (distance, typical)
+    let level = samples
+        .iter()
+        .map(|(_, _, p)| (p[0] + p[1] + p[2]) / 3.0)
+        .sum::<f32>()
+        / samples.len().max(1) as f32;
+    (distance, typical, level)
 }
 
 /// Least-squares plane `v = a + b·x + c·y` through the samples of one channel.
