@@ -1560,7 +1560,10 @@ mod tests {
         // (lid grey, cards as (left, top, colour)) → tops and lefts of the cards found, in
         // hundreds of pixels, in reading order. A navy card on grey 50 differs from the lid
         // by about 35, under the threshold set for light cards on wood.
-        let cases: &[(u8, &[(u32, u32, [u8; 3])], &[(i32, i32)])] = &[
+        // A card: left, top, colour; a card found: left and top in hundreds of pixels.
+        type Card = (u32, u32, [u8; 3]);
+        type Found = (i32, i32);
+        let cases: &[(u8, &[Card], &[Found])] = &[
             (
                 50,
                 &[(100, 100, WHITE), (600, 110, NAVY)],
