@@ -3,19 +3,20 @@
 //!
 //! ```text
 //! OMP_THREAD_LIMIT=1 scan_eval DIR [--threads N] [--lang nld+eng] [--errors] [--misses]
-//!           [--dump DIR]
+//!           [--dump DIR] [--find]
 //! ```
 //!
 //! Prints per-field accuracy (exact match after normalisation: case, accents kept, spaces
 //! collapsed; phones as E.164 sets; websites without scheme, `www.` and trailing slash;
 //! postcodes without spaces; addresses as street or PO box, postcode and city), the share of
 //! cards with every field right, cards per second, and how much of the time was spent inside
-//! tesseract. `--errors` lists every mismatch; `--misses` lists each e-mail, phone and
+//! tesseract. `--errors` lists every mismatch; `--misses` lists each name, e-mail, phone and
 //! organisation miss with the image, truth and reading, and the OCR lines that hold what was
-//! printed (every OCR line for an organisation) (use both on a
+//! printed (every OCR line for a name or an organisation) (use both on a
 //! tuning set, never on the set you report). `--dump DIR` writes the prepared card images
 //! (found, straightened, before orientation) into DIR as PNG: of every image with a miss
-//! with `--misses`, of every image without.
+//! with `--misses`, of every image without. `--find` runs no OCR: it only finds the cards on
+//! every image and lists the images where the count differs from the truth.
 
 #[path = "gen_cards/truth.rs"]
 mod truth;
@@ -219,6 +220,7 @@ fn main() -> ExitCode {
     let mut errors = false;
     let mut misses = false;
     let mut dump: Option<String> = None;
+    let mut find = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -227,6 +229,7 @@ fn main() -> ExitCode {
             "--errors" => errors = true,
             "--misses" => misses = true,
             "--dump" => dump = it.next().cloned(),
+            "--find" => find = true,
             _ => dir = Some(a.clone()),
         }
     }
@@ -260,6 +263,9 @@ fn main() -> ExitCode {
                 .map(|b| (t, b))
         })
         .collect();
+    if find {
+        return find_only(&images, dump.as_deref());
+    }
     let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
         Ok(p) => p,
         Err(e) => {
@@ -355,7 +361,7 @@ fn main() -> ExitCode {
                         tally.right += 1;
                     }
                 }
-                if !ok && misses && matches!(*f, "email" | "phone" | "org") {
+                if !ok && misses && matches!(*f, "name" | "email" | "phone" | "org") {
                     print_miss(o, t, got.as_ref(), f, &w, &h);
                     if let Some(d) = &dump {
                         dump_cards(&dir, &o.image, d);
@@ -440,6 +446,39 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// `--find`: the number of cards found on each image against the truth, without OCR.
+fn find_only(images: &[(truth::Image, Vec<u8>)], dump: Option<&str>) -> ExitCode {
+    let (mut want, mut found, mut wrong) = (0, 0, 0);
+    for (t, bytes) in images {
+        let n = match scan::prepare::pages(bytes) {
+            Ok(pages) => pages.iter().map(|p| p.cards.len()).sum(),
+            Err(_) => 0,
+        };
+        want += t.cards.len();
+        found += n.min(t.cards.len());
+        if n != t.cards.len() {
+            wrong += 1;
+            let rot: Vec<u32> = t.cards.iter().map(|c| c.rotation).collect();
+            println!(
+                "FIND {} [{}] want {} found {n} rotations {rot:?}",
+                t.image,
+                t.mode,
+                t.cards.len()
+            );
+            // With `--dump DIR`: the page, shrunk, to look at.
+            if let (Some(d), Ok(img)) = (dump, scan::prepare::decode(bytes)) {
+                let stem = t.image.rsplit_once('.').map(|(s, _)| s).unwrap_or(&t.image);
+                let path = format!("{d}/{stem}-page.png");
+                if let Err(e) = img.thumbnail(600, 600).save(&path) {
+                    eprintln!("scan_eval: {path}: {e}");
+                }
+            }
+        }
+    }
+    println!("- cards: {want}, found (at most the truth per image): {found}, images with another count: {wrong}");
+    ExitCode::SUCCESS
+}
+
 /// Write the prepared cards of one image as `DIR/STEM-N.png`.
 fn dump_cards(dir: &str, image: &str, out: &str) {
     let Ok(bytes) = std::fs::read(format!("{dir}/{image}")) else {
@@ -477,7 +516,7 @@ fn print_miss(
         .iter()
         .filter(|l| match field {
             "email" => l.contains('@'),
-            "org" => want.iter().any(|w| norm(l) == *w),
+            "org" | "name" => want.iter().any(|w| norm(l) == *w),
             _ => l.chars().filter(char::is_ascii_digit).count() >= 6 && !l.contains('@'),
         })
         .collect();
@@ -488,7 +527,7 @@ fn print_miss(
         println!("  (no record paired with this card)");
         return;
     };
-    if field == "org" {
+    if field == "org" || field == "name" {
         // The line taken may be any line of the card: show them all.
         for line in r.raw.lines().filter(|l| !l.trim().is_empty()) {
             println!("  ocr: {line}");

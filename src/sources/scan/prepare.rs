@@ -727,99 +727,23 @@ pub fn find_cards(image: &DynamicImage) -> Vec<Quad> {
     if tw < 32 || th < 32 {
         return Vec::new();
     }
-    let mask = foreground(&thumb);
-    let radius = (tw.min(th) / 100).clamp(2, 6) as u8;
-    let mask =
-        imageproc::morphology::close(&mask, imageproc::distance_transform::Norm::LInf, radius);
-    let mask = imageproc::morphology::open(&mask, imageproc::distance_transform::Norm::LInf, 2);
-    let labels = imageproc::region_labelling::connected_components(
-        &mask,
-        imageproc::region_labelling::Connectivity::Eight,
-        Luma([0u8]),
-    );
-    #[derive(Clone, Copy)]
-    struct Stats {
-        area: u32,
-        tl: (f32, f32, f32),
-        tr: (f32, f32, f32),
-        br: (f32, f32, f32),
-        bl: (f32, f32, f32),
-        min_x: u32,
-        min_y: u32,
-        max_x: u32,
-        max_y: u32,
-    }
-    let mut stats: std::collections::BTreeMap<u32, Stats> = Default::default();
-    for (x, y, l) in labels.enumerate_pixels() {
-        let l = l[0];
-        if l == 0 {
-            continue;
-        }
-        let (fx, fy) = (x as f32, y as f32);
-        let s = stats.entry(l).or_insert(Stats {
-            area: 0,
-            tl: (f32::MAX, fx, fy),
-            tr: (f32::MIN, fx, fy),
-            br: (f32::MIN, fx, fy),
-            bl: (f32::MAX, fx, fy),
-            min_x: x,
-            min_y: y,
-            max_x: x,
-            max_y: y,
-        });
-        s.area += 1;
-        if fx + fy < s.tl.0 {
-            s.tl = (fx + fy, fx, fy);
-        }
-        if fx - fy > s.tr.0 {
-            s.tr = (fx - fy, fx, fy);
-        }
-        if fx + fy > s.br.0 {
-            s.br = (fx + fy, fx, fy);
-        }
-        if fx - fy < s.bl.0 {
-            s.bl = (fx - fy, fx, fy);
-        }
-        s.min_x = s.min_x.min(x);
-        s.min_y = s.min_y.min(y);
-        s.max_x = s.max_x.max(x);
-        s.max_y = s.max_y.max(y);
-    }
-    let total = (tw * th) as f32;
-    let mut quads: Vec<Quad> = Vec::new();
-    for s in stats.values() {
-        let area = s.area as f32;
-        if area < 0.015 * total || area > 0.92 * total {
-            continue;
-        }
-        let touches = [
-            s.min_x == 0,
-            s.min_y == 0,
-            s.max_x + 1 >= tw,
-            s.max_y + 1 >= th,
-        ]
-        .iter()
-        .filter(|t| **t)
-        .count();
-        if touches >= 2 {
-            continue;
-        }
-        let q: Quad = [
-            (s.tl.1, s.tl.2),
-            (s.tr.1, s.tr.2),
-            (s.br.1, s.br.2),
-            (s.bl.1, s.bl.2),
-        ];
-        let qa = quad_area(&q);
-        if qa <= 0.0 || area / qa < 0.8 || area / qa > 1.25 {
-            continue;
-        }
-        let (horizontal, vertical) = sides(&q);
-        let (long, short) = (horizontal.max(vertical), horizontal.min(vertical));
-        if short < 16.0 || !(1.2..=2.2).contains(&(long / short)) {
-            continue;
-        }
-        quads.push(q);
+    let (distance, typical, level) = background_distance(&thumb);
+    let first = (typical * 3.0 + 25.0).clamp(40.0, 100.0);
+    let mut quads = regions(&distance, first, tw, th);
+    // A dark card (navy, 25/35/70) on a dark lid (grey 50) differs from it by about 35, under
+    // the first threshold, which is set for light cards on wood or cloth: it was no region, or
+    // only its coloured band was, and the card was lost with everything on it. A second,
+    // lower threshold, still far above the lid's noise, adds the regions that are cards and
+    // overlap none found already (a light card's shadow grows it there, and is left out).
+    // Only on a dark background: on a white lid the lower threshold turns a tinted card that
+    // was read whole into a crop, which changed the OCR of plain scans either way.
+    let second = (typical * 3.0 + 15.0).clamp(20.0, 100.0);
+    if level < DARK_BACKGROUND && second + 5.0 <= first {
+        let more: Vec<Quad> = regions(&distance, second, tw, th)
+            .into_iter()
+            .filter(|q| !quads.iter().any(|f| boxes_overlap(f, q)))
+            .collect();
+        quads.extend(more);
     }
     // Reading order: rows by the centre's height, then left to right.
     let centre = |q: &Quad| {
@@ -855,9 +779,246 @@ pub fn find_cards(image: &DynamicImage) -> Vec<Quad> {
         .collect()
 }
 
-/// Pixels that differ from the background, modelled as a plane fitted per channel to a
-/// strip along the picture's border (a table, a scanner lid, with its light gradient).
-fn foreground(img: &image::RgbImage) -> GrayImage {
+/// The card regions of a mask: the pixels whose distance from the background is over
+/// `threshold`, closed (a card's light edge and text mended) and opened (specks gone), as
+/// corner quads in thumbnail coordinates, in label order. A region that is no card shape but
+/// large enough for two is tried as cards laid edge to edge ([`split_touching`]).
+fn regions(distance: &[f32], threshold: f32, tw: u32, th: u32) -> Vec<Quad> {
+    let mask = GrayImage::from_fn(tw, th, |x, y| {
+        let d = distance[y as usize * tw as usize + x as usize];
+        Luma([if d > threshold { 255 } else { 0 }])
+    });
+    let radius = (tw.min(th) / 100).clamp(2, 6) as u8;
+    let mask =
+        imageproc::morphology::close(&mask, imageproc::distance_transform::Norm::LInf, radius);
+    let mask = imageproc::morphology::open(&mask, imageproc::distance_transform::Norm::LInf, 2);
+    let labels = imageproc::region_labelling::connected_components(
+        &mask,
+        imageproc::region_labelling::Connectivity::Eight,
+        Luma([0u8]),
+    );
+    let mut stats: std::collections::BTreeMap<u32, Stats> = Default::default();
+    for (x, y, l) in labels.enumerate_pixels() {
+        let l = l[0];
+        if l != 0 {
+            stats
+                .entry(l)
+                .and_modify(|s| s.add(x, y))
+                .or_insert_with(|| Stats::new(x, y));
+        }
+    }
+    let total = (tw * th) as f32;
+    let mut quads = Vec::new();
+    for (&l, s) in &stats {
+        if let Some(q) = card_quad(s, tw, th) {
+            quads.push(q);
+        } else if s.area as f32 >= 2.0 * MIN_CARD_SHARE * total && s.touches(tw, th) < 2 {
+            quads.extend(split_touching(&labels, l, s, tw, th));
+        }
+    }
+    quads
+}
+
+/// Whether the bounding boxes of two quads overlap.
+fn boxes_overlap(a: &Quad, b: &Quad) -> bool {
+    let bounds = |q: &Quad| {
+        q.iter().fold(
+            (f32::MAX, f32::MAX, f32::MIN, f32::MIN),
+            |(x0, y0, x1, y1), &(x, y)| (x0.min(x), y0.min(y), x1.max(x), y1.max(y)),
+        )
+    };
+    let (a, b) = (bounds(a), bounds(b));
+    a.0 <= b.2 && b.0 <= a.2 && a.1 <= b.3 && b.1 <= a.3
+}
+
+/// A background darker than this (mean grey of the border strip) is a dark lid or table, on
+/// which cards are looked for a second time with a lower threshold.
+const DARK_BACKGROUND: f32 = 160.0;
+
+/// The smallest card, as a share of the picture's area.
+const MIN_CARD_SHARE: f32 = 0.015;
+
+/// One region of the card mask: its area, its extreme corners (the pixel that maximises
+/// −x−y, x−y, x+y, −x+y: with the sum or difference as the key) and its bounding box.
+#[derive(Debug, Clone, Copy)]
+struct Stats {
+    area: u32,
+    tl: (f32, f32, f32),
+    tr: (f32, f32, f32),
+    br: (f32, f32, f32),
+    bl: (f32, f32, f32),
+    min_x: u32,
+    min_y: u32,
+    max_x: u32,
+    max_y: u32,
+}
+
+impl Stats {
+    fn new(x: u32, y: u32) -> Stats {
+        let (fx, fy) = (x as f32, y as f32);
+        Stats {
+            area: 1,
+            tl: (fx + fy, fx, fy),
+            tr: (fx - fy, fx, fy),
+            br: (fx + fy, fx, fy),
+            bl: (fx - fy, fx, fy),
+            min_x: x,
+            min_y: y,
+            max_x: x,
+            max_y: y,
+        }
+    }
+
+    fn add(&mut self, x: u32, y: u32) {
+        let (fx, fy) = (x as f32, y as f32);
+        self.area += 1;
+        if fx + fy < self.tl.0 {
+            self.tl = (fx + fy, fx, fy);
+        }
+        if fx - fy > self.tr.0 {
+            self.tr = (fx - fy, fx, fy);
+        }
+        if fx + fy > self.br.0 {
+            self.br = (fx + fy, fx, fy);
+        }
+        if fx - fy < self.bl.0 {
+            self.bl = (fx - fy, fx, fy);
+        }
+        self.min_x = self.min_x.min(x);
+        self.min_y = self.min_y.min(y);
+        self.max_x = self.max_x.max(x);
+        self.max_y = self.max_y.max(y);
+    }
+
+    /// How many sides of a `tw` × `th` picture the region touches.
+    fn touches(&self, tw: u32, th: u32) -> usize {
+        [
+            self.min_x == 0,
+            self.min_y == 0,
+            self.max_x + 1 >= tw,
+            self.max_y + 1 >= th,
+        ]
+        .iter()
+        .filter(|t| **t)
+        .count()
+    }
+}
+
+/// The corners of a region that is one card: large enough, not the background (touching two
+/// sides of the picture or filling nearly all of it), filling its corner quad, and shaped
+/// like a card (long side 1.2 to 2.2 times the short one).
+fn card_quad(s: &Stats, tw: u32, th: u32) -> Option<Quad> {
+    let total = (tw * th) as f32;
+    let area = s.area as f32;
+    if area < MIN_CARD_SHARE * total || area > 0.92 * total || s.touches(tw, th) >= 2 {
+        return None;
+    }
+    let q: Quad = [
+        (s.tl.1, s.tl.2),
+        (s.tr.1, s.tr.2),
+        (s.br.1, s.br.2),
+        (s.bl.1, s.bl.2),
+    ];
+    let qa = quad_area(&q);
+    if qa <= 0.0 || area / qa < 0.8 || area / qa > 1.25 {
+        return None;
+    }
+    let (horizontal, vertical) = sides(&q);
+    let (long, short) = (horizontal.max(vertical), horizontal.min(vertical));
+    if short < 16.0 || !(1.2..=2.2).contains(&(long / short)) {
+        return None;
+    }
+    Some(q)
+}
+
+/// Cards laid close together on a flatbed page grow into one region of the mask (the closing
+/// that mends a card's light edges bridges a narrow gap too), which is no card shape and was
+/// dropped with every card in it. Such a region is eroded step by step until it falls apart
+/// into two or more large pieces; each piece is grown back by as much, within the region, and
+/// kept where it is a card. Nothing is returned unless at least two cards come out, so one odd
+/// region (a card with a shadow, a hand) is not cut into a card and a scrap.
+fn split_touching(
+    labels: &image::ImageBuffer<Luma<u32>, Vec<u32>>,
+    label: u32,
+    s: &Stats,
+    tw: u32,
+    th: u32,
+) -> Vec<Quad> {
+    use imageproc::distance_transform::Norm;
+    // A margin of one pixel so that erosion sees the region's edge on every side.
+    let (x0, y0) = (i64::from(s.min_x) - 1, i64::from(s.min_y) - 1);
+    let (w, h) = (s.max_x - s.min_x + 3, s.max_y - s.min_y + 3);
+    let own = GrayImage::from_fn(w, h, |x, y| {
+        let (sx, sy) = (i64::from(x) + x0, i64::from(y) + y0);
+        let inside = sx >= 0 && sy >= 0 && sx < i64::from(tw) && sy < i64::from(th);
+        Luma([
+            if inside && labels.get_pixel(sx as u32, sy as u32)[0] == label {
+                255
+            } else {
+                0
+            },
+        ])
+    });
+    let min_piece = (MIN_CARD_SHARE * (tw * th) as f32 / 4.0) as u32;
+    let deepest = ((s.max_x - s.min_x).min(s.max_y - s.min_y) / 6).clamp(1, 24) as u8;
+    for r in 1..=deepest {
+        let eroded = imageproc::morphology::erode(&own, Norm::LInf, r);
+        let parts = imageproc::region_labelling::connected_components(
+            &eroded,
+            imageproc::region_labelling::Connectivity::Eight,
+            Luma([0u8]),
+        );
+        let mut areas: std::collections::BTreeMap<u32, u32> = Default::default();
+        for p in parts.pixels() {
+            if p[0] != 0 {
+                *areas.entry(p[0]).or_default() += 1;
+            }
+        }
+        let big: Vec<u32> = areas
+            .iter()
+            .filter(|(_, a)| **a >= min_piece)
+            .map(|(l, _)| *l)
+            .collect();
+        if big.len() < 2 {
+            continue;
+        }
+        let found: Vec<Quad> = big
+            .iter()
+            .filter_map(|&piece| {
+                let alone = GrayImage::from_fn(w, h, |x, y| {
+                    Luma([if parts.get_pixel(x, y)[0] == piece {
+                        255
+                    } else {
+                        0
+                    }])
+                });
+                let grown = imageproc::morphology::dilate(&alone, Norm::LInf, r);
+                let mut st: Option<Stats> = None;
+                for (x, y, g) in grown.enumerate_pixels() {
+                    if g[0] == 0 || own.get_pixel(x, y)[0] == 0 {
+                        continue;
+                    }
+                    let (sx, sy) = ((i64::from(x) + x0) as u32, (i64::from(y) + y0) as u32);
+                    match st.as_mut() {
+                        Some(st) => st.add(sx, sy),
+                        None => st = Some(Stats::new(sx, sy)),
+                    }
+                }
+                st.and_then(|st| card_quad(&st, tw, th))
+            })
+            .collect();
+        if found.len() >= 2 {
+            return found;
+        }
+    }
+    Vec::new()
+}
+
+/// Each pixel's distance from the background (row by row), modelled as a plane fitted per
+/// channel to a strip along the picture's border (a table, a scanner lid, with its light
+/// gradient), the median distance of the border strip itself (its noise and grain), and the
+/// strip's mean grey level.
+fn background_distance(img: &image::RgbImage) -> (Vec<f32>, f32, f32) {
     let (w, h) = img.dimensions();
     let strip = (w.min(h) / 30).max(3);
     let mut samples: Vec<(f32, f32, [f32; 3])> = Vec::new();
@@ -877,12 +1038,16 @@ fn foreground(img: &image::RgbImage) -> GrayImage {
     let mut border: Vec<f32> = samples.iter().map(|(x, y, p)| dist(*x, *y, *p)).collect();
     border.sort_by(f32::total_cmp);
     let typical = border.get(border.len() / 2).copied().unwrap_or(0.0);
-    let threshold = (typical * 3.0 + 25.0).clamp(40.0, 100.0);
-    GrayImage::from_fn(w, h, |x, y| {
-        let p = img.get_pixel(x, y);
-        let d = dist(x as f32, y as f32, [p[0] as f32, p[1] as f32, p[2] as f32]);
-        Luma([if d > threshold { 255 } else { 0 }])
-    })
+    let distance = img
+        .enumerate_pixels()
+        .map(|(x, y, p)| dist(x as f32, y as f32, [p[0] as f32, p[1] as f32, p[2] as f32]))
+        .collect();
+    let level = samples
+        .iter()
+        .map(|(_, _, p)| (p[0] + p[1] + p[2]) / 3.0)
+        .sum::<f32>()
+        / samples.len().max(1) as f32;
+    (distance, typical, level)
 }
 
 /// Least-squares plane `v = a + b·x + c·y` through the samples of one channel.
@@ -1373,6 +1538,99 @@ mod tests {
         let lefts: Vec<i32> = quads.iter().map(|q| q[0].0 as i32 / 100).collect();
         let tops: Vec<i32> = quads.iter().map(|q| q[0].1 as i32 / 100).collect();
         assert_eq!((lefts, tops), (vec![0, 5, 0], vec![1, 1, 7]));
+    }
+
+    /// A page of `lid` grey with filled rectangles `(x0, y0, x1, y1, colour)` on it.
+    fn page(w: u32, h: u32, lid: u8, cards: &[(u32, u32, u32, u32, [u8; 3])]) -> DynamicImage {
+        let mut img = image::RgbImage::from_pixel(w, h, image::Rgb([lid, lid, lid]));
+        for &(x0, y0, x1, y1, c) in cards {
+            for y in y0..y1 {
+                for x in x0..x1 {
+                    img.put_pixel(x, y, image::Rgb(c));
+                }
+            }
+        }
+        DynamicImage::ImageRgb8(img)
+    }
+
+    #[test]
+    fn finds_dark_cards_on_a_dark_lid() {
+        const NAVY: [u8; 3] = [25, 35, 70];
+        const WHITE: [u8; 3] = [250, 250, 245];
+        // (lid grey, cards as (left, top, colour)) → tops and lefts of the cards found, in
+        // hundreds of pixels, in reading order. A navy card on grey 50 differs from the lid
+        // by about 35, under the threshold set for light cards on wood.
+        // A card: left, top, colour; a card found: left and top in hundreds of pixels.
+        type Card = (u32, u32, [u8; 3]);
+        type Found = (i32, i32);
+        let cases: &[(u8, &[Card], &[Found])] = &[
+            (
+                50,
+                &[(100, 100, WHITE), (600, 110, NAVY)],
+                &[(1, 1), (6, 1)],
+            ),
+            (60, &[(100, 100, NAVY), (600, 110, NAVY)], &[(1, 1), (6, 1)]),
+            (50, &[(600, 700, NAVY)], &[(6, 7)]),
+            // A light card is one card; its edge on the lid does not add a second one.
+            (50, &[(100, 100, WHITE)], &[(1, 1)]),
+        ];
+        for (lid, cards, want) in cases {
+            let rects: Vec<_> = cards
+                .iter()
+                .map(|&(x, y, c)| (x, y, x + 420, y + 270, c))
+                .collect();
+            let quads = find_cards(&page(1100, 1100, *lid, &rects));
+            let got: Vec<(i32, i32)> = quads
+                .iter()
+                .map(|q| ((q[0].0 / 100.0) as i32, (q[0].1 / 100.0) as i32))
+                .collect();
+            assert_eq!(got, *want, "lid {lid}: {quads:?}");
+            for q in &quads {
+                let (h, v) = sides(q);
+                assert!(
+                    (h - 420.0).abs() < 15.0 && (v - 270.0).abs() < 15.0,
+                    "{h} × {v}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn cards_laid_edge_to_edge_are_separate_cards() {
+        const WHITE: [u8; 3] = [248, 248, 248];
+        // Two upright cards, one under the other, 3 pixels apart (the mask's closing joins
+        // them) and overlapping sideways by `overlap` pixels: one region, no card shape.
+        for overlap in [10u32, 40, 80] {
+            let (ax, bx) = (100, 100 + 260 - overlap);
+            let img = page(
+                1000,
+                1400,
+                70,
+                &[
+                    (ax, 100, ax + 260, 500, WHITE),
+                    (bx, 503, bx + 260, 903, WHITE),
+                ],
+            );
+            let quads = find_cards(&img);
+            assert_eq!(quads.len(), 2, "overlap {overlap}: {quads:?}");
+            let lefts: Vec<i32> = quads.iter().map(|q| q[0].0.round() as i32).collect();
+            let tops: Vec<i32> = quads.iter().map(|q| q[0].1.round() as i32).collect();
+            assert!(
+                (lefts[0] - ax as i32).abs() <= 12 && (lefts[1] - bx as i32).abs() <= 12,
+                "overlap {overlap}: {lefts:?}"
+            );
+            assert!(
+                (tops[0] - 100).abs() <= 12 && (tops[1] - 503).abs() <= 12,
+                "overlap {overlap}: {tops:?}"
+            );
+            for q in &quads {
+                let (h, v) = sides(q);
+                assert!(
+                    (h - 260.0).abs() < 15.0 && (v - 400.0).abs() < 15.0,
+                    "{h} × {v}"
+                );
+            }
+        }
     }
 
     #[test]
