@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{bin, demo};
+use common::{bin, demo, export, persons};
 use std::path::Path;
 
 fn import(index: &Path, args: &[&str]) -> std::process::Output {
@@ -13,21 +13,6 @@ fn import(index: &Path, args: &[&str]) -> std::process::Output {
         .args(args)
         .output()
         .expect("runs")
-}
-
-fn export(index: &Path, format: &str) -> String {
-    let out = bin()
-        .args(["--index"])
-        .arg(index)
-        .args(["export", "--format", format])
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "export failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8 export")
 }
 
 /// Every row of every table, in rowid order: two equal dumps mean an unchanged index.
@@ -81,10 +66,7 @@ fn demo_imports_and_exports_the_same_people_once() {
     assert!(stderr.contains("persons:"), "summary on stderr: {stderr}");
 
     let jsonl = export(&index, "jsonl");
-    let persons: Vec<serde_json::Value> = jsonl
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("valid JSON line"))
-        .collect();
+    let persons = persons(&jsonl);
     let has = |email: &str| {
         persons
             .iter()
@@ -188,10 +170,9 @@ fn thread_count_and_input_order_do_not_change_a_byte() {
 
 /// Values of a person without what necessarily differs after a round trip (id, sources).
 fn values(jsonl: &str) -> Vec<serde_json::Value> {
-    let mut persons: Vec<serde_json::Value> = jsonl
-        .lines()
-        .map(|l| {
-            let mut v: serde_json::Value = serde_json::from_str(l).expect("json");
+    let mut persons: Vec<serde_json::Value> = persons(jsonl)
+        .into_iter()
+        .map(|mut v| {
             let obj = v.as_object_mut().expect("object");
             // What necessarily differs: ids and sources are new; conflicts between records of
             // one person become alternative values (X-NETWERK-NAME) of one record.

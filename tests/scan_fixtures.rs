@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::bin;
+use common::{bin, export, persons};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -126,17 +126,8 @@ fn every_fixture_card_is_read_as_its_truth_says() {
         .expect("runs");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    let export = bin()
-        .arg("--index")
-        .arg(&index)
-        .args(["export", "--format", "jsonl"])
-        .output()
-        .expect("runs");
-    let text = String::from_utf8(export.stdout).expect("utf-8");
-    let persons: Vec<Value> = text
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("json line"))
-        .collect();
+    let text = export(&index, "jsonl");
+    let persons = persons(&text);
     // (image file name, card number) → the person that card became.
     let mut by_card: BTreeMap<(String, u64), &Value> = BTreeMap::new();
     for p in &persons {
@@ -242,17 +233,8 @@ fn a_heic_photo_is_read_and_dates_and_places_its_encounter() {
         .expect("runs");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    let export = bin()
-        .arg("--index")
-        .arg(&index)
-        .args(["export", "--format", "jsonl"])
-        .output()
-        .expect("runs");
-    let text = String::from_utf8(export.stdout).expect("utf-8");
-    let persons: Vec<Value> = text
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("json line"))
-        .collect();
+    let text = export(&index, "jsonl");
+    let persons = persons(&text);
     assert_eq!(persons.len(), 1, "{text}\n{stderr}");
     let p = &persons[0];
     let truth: Value = serde_json::from_slice(

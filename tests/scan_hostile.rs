@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::bin;
+use common::{bin, export};
 use std::path::{Path, PathBuf};
 
 fn good_card() -> PathBuf {
@@ -224,13 +224,7 @@ fn a_batch_with_hostile_images_goes_on_and_names_each() {
     let peak = children_peak_mb();
     assert!(peak < 330, "peak resident memory {peak} MB");
 
-    let export = bin()
-        .arg("--index")
-        .arg(&index)
-        .args(["export", "--format", "jsonl"])
-        .output()
-        .expect("runs");
-    let text = String::from_utf8(export.stdout).expect("utf-8");
+    let text = export(&index, "jsonl");
     assert_eq!(text.lines().count(), 1, "the good card is imported: {text}");
     assert!(text.contains("a-good.jpg"), "{text}");
     assert!(text.contains("dvandermeer@samen-verder.nl"), "{text}");

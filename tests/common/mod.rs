@@ -1,5 +1,6 @@
-//! What the integration tests that run the binary share: the binary with a clean environment
-//! and the demo network's folder. Each test file takes what it needs (`mod common;`).
+//! What the integration tests that run the binary share: the binary with a clean environment,
+//! the demo network's folder, and reading an index back through `export`. Each test file takes
+//! what it needs (`mod common;`).
 #![allow(dead_code)]
 
 use assert_cmd::Command;
@@ -15,4 +16,28 @@ pub fn bin() -> Command {
 /// `fixtures/demo`: three people met at two events, in every kind of source.
 pub fn demo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo")
+}
+
+/// `netwerk-import --index INDEX export --format FORMAT` on stdout; the export must succeed.
+pub fn export(index: &Path, format: &str) -> String {
+    let out = bin()
+        .arg("--index")
+        .arg(index)
+        .args(["export", "--format", format])
+        .output()
+        .expect("export runs");
+    assert!(
+        out.status.success(),
+        "export failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 export")
+}
+
+/// The persons of a JSON Lines export, one value per line.
+pub fn persons(jsonl: &str) -> Vec<serde_json::Value> {
+    jsonl
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("valid JSON line"))
+        .collect()
 }
