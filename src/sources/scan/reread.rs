@@ -330,6 +330,23 @@ mod tests {
         }
     }
 
+    impl TwoReadings {
+        /// A blank page, the engine scripted with `first` and `second`, and the words of its
+        /// first reading (what the card's OCR gave before any second look).
+        fn first_look(first: &'static str, second: &'static str) -> (GrayImage, Self, Vec<Word>) {
+            let image = GrayImage::from_pixel(1000, 600, image::Luma([250]));
+            let mut engine = TwoReadings {
+                first,
+                second,
+                calls: Vec::new(),
+            };
+            let words = engine
+                .words(&image, 300)
+                .expect("the scripted engine reads");
+            (image, engine, words)
+        }
+    }
+
     #[test]
     fn phone_lines_are_the_ones_with_digits() {
         for (text, want) in [
@@ -348,7 +365,6 @@ mod tests {
 
     #[test]
     fn a_garbled_phone_line_is_read_again() {
-        let image = GrayImage::from_pixel(1000, 600, image::Luma([250]));
         for (first, second, want, calls) in [
             // Garbled first, whole second: the second is kept.
             (
@@ -362,14 +378,7 @@ mod tests {
             // Garbled both times: nothing is guessed.
             ("Jan Jansen\n+317(0)20 Sid wor,", "+3 Sid wor", vec![], 2),
         ] {
-            let mut engine = TwoReadings {
-                first,
-                second,
-                calls: Vec::new(),
-            };
-            let words = engine
-                .words(&image, 300)
-                .expect("the scripted engine reads");
+            let (image, mut engine, words) = TwoReadings::first_look(first, second);
             let words = phone_lines(&image, words, 300, "NL", &mut engine);
             assert_eq!(engine.calls.len(), calls, "case {first:?}");
             let card = extract::extract(&words, "NL");
@@ -380,7 +389,6 @@ mod tests {
 
     #[test]
     fn a_line_read_whole_the_second_time_replaces_the_first() {
-        let image = GrayImage::from_pixel(1000, 600, image::Luma([250]));
         for (first, second, want) in [
             (
                 "Nathan Walker\nwalker@zigg",
@@ -393,14 +401,7 @@ mod tests {
                 "jan@voorbeeld.nl",
             ),
         ] {
-            let mut engine = TwoReadings {
-                first,
-                second,
-                calls: Vec::new(),
-            };
-            let words = engine
-                .words(&image, 300)
-                .expect("the scripted engine reads");
+            let (image, mut engine, words) = TwoReadings::first_look(first, second);
             let words = email_lines(&image, words, 300, "NL", &mut engine);
             assert_eq!(
                 engine.calls.len(),
