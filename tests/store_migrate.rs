@@ -137,6 +137,27 @@ fn a_version_3_index_upgrades_and_loses_nothing() {
     let want = std::fs::read_to_string(fixture().join("export.jsonl")).expect("export.jsonl");
     assert_eq!(String::from_utf8_lossy(&out.stdout), want);
 
+    // The index as it was is kept beside it, owner-only, still version 3 and whole.
+    let copy = dir.path().join("index.db.schema-v3.bak");
+    {
+        let kept = Connection::open(&copy).expect("open the kept copy");
+        assert_eq!(version(&kept), 3);
+        let check: String = kept
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .expect("integrity_check");
+        assert_eq!(check, "ok");
+        let rows: i64 = kept
+            .query_row("SELECT count(*) FROM record_values", [], |r| r.get(0))
+            .expect("record_values");
+        assert_eq!(rows as usize, old_values.len());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&copy).expect("copy").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "the kept copy is the owner's only");
+    }
+
     let conn = Connection::open(&index).expect("open");
     assert_eq!(version(&conn), 4);
     let integrity: String = conn

@@ -7,7 +7,14 @@
 //! [`Index::details`], [`Index::without_purpose`], and for the deduplication report
 //! [`Index::report_totals`], [`Index::match_evidence`] and their kin in `report.rs`). The schema is `schema.sql` plus
 //! `schema_v2.sql`, `schema_v3.sql` and `schema_v4.sql`; its version is `PRAGMA user_version` (an index of an
-//! older version is upgraded in place when opened).
+//! older version is upgraded in place when opened, after a copy of it is kept beside it as
+//! `<index>.schema-v<N>.bak`: the older binary refuses the newer schema).
+//!
+//! Since version 4 the index differs from DESIGN.md's `values` table on purpose: only the
+//! values that queries look up (e-mail, phone, full name, birthday) have rows, in
+//! `record_keys`; every normalised value, with its original and label, is in
+//! `records.contact_json` (in SQL: `json_each`). The per-value rows were a quarter of the
+//! index and were read by nothing (BENCH-DEDUP.md §6).
 //!
 //! What it guarantees:
 //! - one transaction per run: an error anywhere in [`Index::apply`] leaves the index as it was;
@@ -378,6 +385,46 @@ impl Index {
         &self.path
     }
 
+    /// Before an index of an older schema is upgraded in place (a one-way step: the older
+    /// binary refuses a newer schema), keep a consistent copy of it beside the index as
+    /// `<index>.schema-v<N>.bak`, owner-only like the index, made with `VACUUM INTO`. A copy
+    /// that is already there (another process upgrading at the same moment, or an upgrade
+    /// that failed and is tried again) is left as it is. An index without a file name (in
+    /// memory) gets no copy.
+    fn keep_before_upgrade(&self, version: i64) -> Result<(), StoreError> {
+        let Some(db) = self.conn.path().filter(|p| !p.is_empty()) else {
+            return Ok(());
+        };
+        let copy = format!("{db}.schema-v{version}.bak");
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        match options.open(&copy) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(()),
+            Err(e) => {
+                return Err(e).ctx(&self.path, || format!("creating {copy}"));
+            }
+        }
+        // VACUUM INTO writes into an empty file; the mode set above stays.
+        if let Err(e) = self.conn.execute("VACUUM INTO ?1", [&copy]) {
+            // No half copy left behind to be taken for a good one next time.
+            let _ = std::fs::remove_file(&copy);
+            return Err(e).ctx(&self.path, || format!("keeping a copy as {copy}"));
+        }
+        tracing::info!(
+            copy = %copy,
+            from = version,
+            to = SCHEMA_VERSION,
+            "upgrading the index's schema; the index as it was is kept as a copy"
+        );
+        Ok(())
+    }
+
     /// Create the schema on a new index, migrate an older one, or check the version.
     fn migrate(&mut self) -> Result<(), StoreError> {
         let path = self.path.clone();
@@ -396,6 +443,8 @@ impl Index {
                     if tables > 0 {
                         return Err(StoreError::NotAnIndex { path });
                     }
+                } else {
+                    self.keep_before_upgrade(version)?;
                 }
                 // IMMEDIATE: two processes opening an old index at once must not both migrate.
                 let tx = self
