@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 root=..
-corpus=corpus
+corpus=${FUZZ_CORPUS:-corpus}
 mkdir -p "$corpus"/{vcard,csv,json,ics,extract,normalize}
 
 copy() { # copy <target> <files...>: each file under a name made from its path
@@ -23,6 +23,10 @@ copy json "$root"/fixtures/json/*.json "$root"/fixtures/json/malformed/* "$root"
 copy ics "$root"/fixtures/demo/exports/*.ics "$root"/fuzz/seeds/ics/*
 copy extract "$root"/fuzz/seeds/extract/*
 copy normalize "$root"/fuzz/seeds/normalize/*
+# The real-world vCards of ../shared/corpus (iPhone, Android, Outlook, Lotus Notes…) where that
+# folder exists (SHARED_CORPUS elsewhere): seeds for the local corpus only, never committed.
+shared=${SHARED_CORPUS:-$root/../shared/corpus}
+copy vcard "$shared"/vcard/*.vcf
 
 # Card texts: the first string of every case in the extractor's table-driven tests, in the
 # `[height,left]text` form that `checks::words` reads.
