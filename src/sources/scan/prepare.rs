@@ -1585,13 +1585,18 @@ mod tests {
                 .map(|q| ((q[0].0 / 100.0) as i32, (q[0].1 / 100.0) as i32))
                 .collect();
             assert_eq!(got, *want, "lid {lid}: {quads:?}");
-            for q in &quads {
-                let (h, v) = sides(q);
-                assert!(
-                    (h - 420.0).abs() < 15.0 && (v - 270.0).abs() < 15.0,
-                    "{h} × {v}"
-                );
-            }
+            assert_card_sides(&quads, 420.0, 270.0);
+        }
+    }
+
+    /// Every quad found has sides within 15 px of `h` × `v`.
+    fn assert_card_sides(quads: &[Quad], h: f32, v: f32) {
+        for q in quads {
+            let (qh, qv) = sides(q);
+            assert!(
+                (qh - h).abs() < 15.0 && (qv - v).abs() < 15.0,
+                "{qh} × {qv}"
+            );
         }
     }
 
@@ -1623,13 +1628,7 @@ mod tests {
                 (tops[0] - 100).abs() <= 12 && (tops[1] - 503).abs() <= 12,
                 "overlap {overlap}: {tops:?}"
             );
-            for q in &quads {
-                let (h, v) = sides(q);
-                assert!(
-                    (h - 260.0).abs() < 15.0 && (v - 400.0).abs() < 15.0,
-                    "{h} × {v}"
-                );
-            }
+            assert_card_sides(&quads, 260.0, 400.0);
         }
     }
 
