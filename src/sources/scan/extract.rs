@@ -142,8 +142,9 @@ pub fn extract(words: &[Word], default_country: &str) -> Card {
         ..Card::default()
     };
     let names = name_lines(&segs);
+    let mut sure = agree::Sureness::default();
     for seg in segs.iter_mut() {
-        take_emails(seg, &names, &mut card);
+        take_emails(seg, &names, &mut card, &mut sure.emails);
         take_urls(seg, &mut card);
         take_handles(seg, &mut card);
         take_registry(seg, &mut card);
@@ -153,7 +154,8 @@ pub fn extract(words: &[Word], default_country: &str) -> Card {
         take_phones(seg, &mut card);
     }
     take_addresses(&mut segs, &mut card);
-    take_people_and_orgs(&segs, &mut card);
+    (sure.name, sure.organisation) = take_people_and_orgs(&segs, &mut card);
+    agree::mend(&mut card, &sure);
     card
 }
 
@@ -163,11 +165,14 @@ pub fn extract(words: &[Word], default_country: &str) -> Card {
 const MAX_COORD: i32 = 1 << 20;
 
 /// A word with its box clamped to `±MAX_COORD` and a confidence that is a number, so that no
-/// box, however absurd, can overflow the layout arithmetic or make a confidence NaN.
+/// box, however absurd, can overflow the layout arithmetic or make a confidence NaN; curly
+/// apostrophes straightened.
 fn bounded(w: &Word) -> Word {
     let clamp = |v: i32| v.clamp(-MAX_COORD, MAX_COORD);
     Word {
-        text: w.text.clone(),
+        // OCR reads the straight apostrophe of `'s-Hertogenbosch` or `van 't Hof` as a curly
+        // one about as often as not; cards print the straight one, so it is that.
+        text: w.text.replace(['\u{2018}', '\u{2019}', '\u{201B}'], "'"),
         left: clamp(w.left),
         top: clamp(w.top),
         width: clamp(w.width),
@@ -398,6 +403,26 @@ fn is_ornament(w: &Word, line_height: i32, words_on_line: usize) -> bool {
     !known && w.conf < if alnum == 1 { 75.0 } else { 60.0 }
 }
 
+/// Whether word `i` of a line (sorted left to right) is a short piece of an address rather
+/// than an ornament: no taller than the text, letters or a dot, and right beside (closer than
+/// the text height) a word with an `@`.
+fn beside_address(line: &[&Word], i: usize, h: i32) -> bool {
+    let w = line[i];
+    let text = w.text.trim();
+    let shape = w.height * 10 <= h * 16
+        && text.chars().any(|c| c.is_alphanumeric())
+        && text.chars().all(|c| c.is_alphanumeric() || c == '.');
+    let near = |a: &Word, b: &Word| b.left - (a.left + a.width) <= h;
+    let before = i
+        .checked_sub(1)
+        .and_then(|p| line.get(p))
+        .is_some_and(|p| p.text.contains('@') && near(p, w));
+    let after = line
+        .get(i + 1)
+        .is_some_and(|n| n.text.contains('@') && near(w, n));
+    shape && (before || after)
+}
+
 /// Group words into segments: by OCR line, split at wide gaps and separator marks.
 fn segments(words: &[Word]) -> Vec<Seg> {
     let mut by_id: std::collections::BTreeMap<u32, Vec<&Word>> = Default::default();
@@ -416,7 +441,12 @@ fn segments(words: &[Word]) -> Vec<Seg> {
         let h = heights[heights.len() / 2].max(1);
         // Logos and ornaments come back as one or two doubtful characters, often taller than
         // the text beside them (`oO`, `q`, `@`): they are no part of any field.
-        line.retain(|w| !is_ornament(w, h, heights.len()));
+        // A short piece beside an address is part of it (`o harrison@`, `kompas .nl`).
+        let keep: Vec<bool> = (0..line.len())
+            .map(|i| !is_ornament(line[i], h, heights.len()) || beside_address(&line, i, h))
+            .collect();
+        let mut keep = keep.into_iter();
+        line.retain(|_| keep.next().unwrap_or(true));
         if line.is_empty() {
             continue;
         }
@@ -770,6 +800,31 @@ fn spaced_head(head: &str, local: &str, names: &[Vec<String>]) -> bool {
     })
 }
 
+/// How many of the tokens just before an address's local part (one or two) belong to it: the
+/// pieces OCR cut a local part into (`ahmed.` `yi` | `lmaz`), joined without spaces, spell an
+/// address a name line of the card gives (`Ahmed Yilmaz` → `ahmed.yilmaz`), and the pieces
+/// hold the separator between the names.
+fn split_local(before: &[Tok], local: &str, names: &[Vec<String>]) -> Option<usize> {
+    let spelled: Vec<String> = names
+        .iter()
+        .flat_map(|words| agree::local_parts_of(&words.join(" ")))
+        .collect();
+    (1..=2.min(before.len())).find(|&k| {
+        let pieces = &before[before.len() - k..];
+        let head: String = pieces.iter().map(|t| fold(&t.text)).collect();
+        // Only where the pieces already hold the separator between the names, so that every
+        // space is inside a name (`ahmed. yi`): a space between the names (`inge meer@`) may
+        // have been a dot, and which is not for this rule to guess.
+        head.contains(['.', '_', '-'])
+            && pieces.iter().all(|t| {
+                t.text
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || ".-_".contains(c))
+            })
+            && spelled.iter().any(|s| *s == format!("{head}{local}"))
+    })
+}
+
 /// The dot between a second-level label and the country read as a space (`fairview.co uk`):
 /// a host ending in one of these labels, then one of these countries.
 fn is_split_country(host: &str, next: &str) -> bool {
@@ -778,7 +833,9 @@ fn is_split_country(host: &str, next: &str) -> bool {
         && matches!(next, "uk" | "au" | "nz" | "za")
 }
 
-fn take_emails(seg: &mut Seg, names: &[Vec<String>], card: &mut Card) {
+/// Take the e-mail addresses of a segment into `card.emails`; `sure` gets how surely OCR read
+/// each one (mean word confidence), aligned with `card.emails`.
+fn take_emails(seg: &mut Seg, names: &[Vec<String>], card: &mut Card, sure: &mut Vec<f32>) {
     let toks = seg.tokens();
     let mut i = 0;
     while i < toks.len() {
@@ -830,6 +887,12 @@ fn take_emails(seg: &mut Seg, names: &[Vec<String>], card: &mut Card) {
                 if spaced_head(&toks[a - 1].text, &fold(local), names) {
                     joined = format!("{}.{joined}", toks[a - 1].text);
                     a -= 1;
+                } else if let Some(k) = split_local(&toks[..a], &fold(local), names) {
+                    // A local part OCR cut into pieces (`ahmed. yi lmaz@`): joined where
+                    // it then spells a name line's address (`ahmed.yilmaz`).
+                    let head: String = toks[a - k..a].iter().map(|t| t.text.as_str()).collect();
+                    joined = format!("{head}{joined}");
+                    a -= k;
                 }
             }
         }
@@ -846,10 +909,18 @@ fn take_emails(seg: &mut Seg, names: &[Vec<String>], card: &mut Card) {
                     (b, joined, found) = (next, longer, Some(email));
                     break;
                 }
-                // The dot before the TLD read as a space (`jan@ziggo nl`).
+                // The dots before the last labels read as spaces (`jan@ziggo nl`,
+                // `l.green@evergreen co uk`).
                 let piece = &toks[next].text;
-                if looks_like_tld(piece) && !piece.starts_with('.') && !joined.ends_with('.') {
-                    let dotted = format!("{joined}.{piece}");
+                let pieces: Vec<&str> =
+                    toks[b + 1..=next].iter().map(|t| t.text.as_str()).collect();
+                if looks_like_tld(piece)
+                    && pieces
+                        .iter()
+                        .all(|p| !p.starts_with('.') && !p.ends_with('.'))
+                    && !joined.ends_with('.')
+                {
+                    let dotted = format!("{joined}.{}", pieces.join("."));
                     if let Some(email) = repair_email(&dotted) {
                         (b, joined, found) = (next, dotted, Some(email));
                         break;
@@ -872,9 +943,11 @@ fn take_emails(seg: &mut Seg, names: &[Vec<String>], card: &mut Card) {
             let repaired =
                 a != b || fold(&joined).trim_matches(|c: char| !c.is_alphanumeric()) != email;
             let rule = if repaired { 0.85 } else { 0.95 };
-            let confidence = rule * ocr_factor(seg.conf(start, end));
+            let read = seg.conf(start, end);
+            let confidence = rule * ocr_factor(read);
             seg.mark(start, end);
             if !card.emails.iter().any(|e| e.value == email) {
+                sure.push(read);
                 card.emails.push(Field {
                     value: email,
                     confidence: round(confidence),
@@ -1961,7 +2034,9 @@ fn agrees_with_email(name: &str, emails: &[Field]) -> bool {
     })
 }
 
-fn take_people_and_orgs(segs: &[Seg], card: &mut Card) {
+/// Sort the text no other field took into name, organisation, title and department; returns
+/// how surely OCR read the name and the organisation that were taken.
+fn take_people_and_orgs(segs: &[Seg], card: &mut Card) -> (Option<f32>, Option<f32>) {
     let mut parts: Vec<Part> = Vec::new();
     for seg in segs {
         let free = seg.free();
@@ -2123,6 +2198,13 @@ fn take_people_and_orgs(segs: &[Seg], card: &mut Card) {
     card.organisation = org.and_then(field);
     card.title = title.and_then(field);
     card.department = department.and_then(field);
+    let read = |taken: Option<(usize, f32)>, kept: bool| {
+        taken.filter(|_| kept).map(|(n, _)| parts[n].conf)
+    };
+    (
+        read(name, card.name.is_some()),
+        read(org, card.organisation.is_some()),
+    )
 }
 
 /// Split left-over text at commas, ` - ` and wide blanks (where taken text was).
@@ -2172,6 +2254,8 @@ fn ocr_factor(conf: f32) -> f32 {
 fn round(x: f32) -> f32 {
     ((x * 100.0).round() / 100.0).clamp(0.0, 1.0)
 }
+
+mod agree;
 
 #[cfg(test)]
 mod tests;

@@ -602,6 +602,42 @@ const CONTACT_REPAIRS: &[(&str, &[&str], &[&str])] = &[
         &["l.wolters@evergreen.nl"],
         &[],
     ),
+    // The dots before `co` and `uk` both read as spaces.
+    (
+        "[30]Liam Green\n[14]E l.green@evergreen co uk",
+        &["l.green@evergreen.co.uk"],
+        &[],
+    ),
+    // A lone initial before the address is no ornament there; the name vouches for the dot.
+    (
+        "[30]Oliver Harrison\n[14]E: o harrison@keystone.nl",
+        &["o.harrison@keystone.nl"],
+        &[],
+    ),
+    // A local part cut into pieces inside the family name, the dot kept: joined where the
+    // name spells it.
+    (
+        "[30]Ahmed Yilmaz MSc\n[14]ahmed. yi lmaz@devonk.nl",
+        &["ahmed.yilmaz@devonk.nl"],
+        &[],
+    ),
+    (
+        "[30]Piet de Boer\n[14]ahmed. yi lmaz@devonk.nl",
+        &["lmaz@devonk.nl"],
+        &[],
+    ),
+    // A letter misread in the address, mended from the name and the organisation on the card
+    // (read as surely; `agree` has the cases where they were not).
+    (
+        "[30]Hannah McDonald\n[14]h.medonald@silverline.nl",
+        &["h.mcdonald@silverline.nl"],
+        &[],
+    ),
+    (
+        "[24]Brightwave Partners\n[30]Megan Turner\n[14]megan.turner@ebrightwave.com",
+        &["megan.turner@brightwave.com"],
+        &[],
+    ),
     // Spaces between digit groups read as marks.
     ("[14]T: (035), 750'95:73", &[], &["+31357509573"]),
     ("[14]+31 (0)71'977 3220", &[], &["+31719773220"]),
@@ -655,4 +691,35 @@ fn a_logo_read_as_a_digit_is_dropped() {
         let org = card.organisation.map(|f| f.value).unwrap_or_default();
         assert_eq!(org, want, "case {height} px at {conf}");
     }
+}
+
+/// OCR drops nothing of an address as an ornament: a short, doubtful piece right beside a word
+/// with an `@` is part of it; the same piece far from it is not.
+#[test]
+fn short_pieces_beside_an_address_stay() {
+    // (left edge of `.nl` relative to where it would follow on, address read)
+    let cases: &[(i32, &[&str])] = &[(0, &["z.bos@kompas.nl"]), (200, &[])];
+    for &(shift, want) in cases {
+        let mut words = words_from_text("[30]Zoë Bos\n[14]z.bos@kompas .nl");
+        let piece = words
+            .iter_mut()
+            .find(|w| w.text == ".nl")
+            .expect("the piece");
+        (piece.conf, piece.left) = (40.0, piece.left + shift);
+        let card = extract(&words, "NL");
+        let got: Vec<&str> = card.emails.iter().map(|e| e.value.as_str()).collect();
+        assert_eq!(got, want, "shifted by {shift}");
+    }
+}
+
+/// A curly apostrophe, as OCR often reads the straight one, is the straight one.
+#[test]
+fn curly_apostrophes_are_straightened() {
+    let card = extract(
+        &words_from_text("[30]Jan van \u{2018}t Hof\n[20]Gemeente \u{2019}s-Hertogenbosch\n[14]j.vanthof@shertogenbosch.nl"),
+        "NL",
+    );
+    let value = |f: &Option<Field>| f.as_ref().map(|f| f.value.clone()).unwrap_or_default();
+    assert_eq!(value(&card.name), "Jan van 't Hof");
+    assert_eq!(value(&card.organisation), "Gemeente 's-Hertogenbosch");
 }
