@@ -140,15 +140,67 @@ fn ocr_slip(read: &str, meant: &str) -> bool {
     (n >= 5 && strsim::levenshtein(read, meant) == 1) || (n >= 6 && meant.ends_with(read))
 }
 
-/// The one candidate `read` is an OCR slip of, if exactly one is.
+/// Glyphs OCR takes for one another in addresses (either way round).
+const CONFUSED: &[(char, char)] = &[
+    ('.', ','),
+    ('.', 'l'),
+    ('0', 'o'),
+    ('1', 'l'),
+    ('a', 'o'),
+    ('c', 'e'),
+    ('f', 't'),
+    ('h', 'b'),
+    ('h', 'n'),
+    ('i', 'j'),
+    ('i', 'l'),
+    ('l', 't'),
+    ('m', 'n'),
+    ('n', 'r'),
+    ('u', 'v'),
+];
+
+/// Whether `read` is `meant` with one glyph misread as one OCR confuses it with.
+fn confusable(read: &str, meant: &str) -> bool {
+    let (r, m): (Vec<char>, Vec<char>) = (read.chars().collect(), meant.chars().collect());
+    if r.len() != m.len() {
+        return false;
+    }
+    let diffs: Vec<(char, char)> = r
+        .iter()
+        .zip(&m)
+        .filter(|(a, b)| a != b)
+        .map(|(a, b)| (*a, *b))
+        .collect();
+    matches!(diffs[..], [(a, b)] if CONFUSED.contains(&(a, b)) || CONFUSED.contains(&(b, a)))
+}
+
+/// The one candidate `read` is an OCR slip of, if exactly one is; of several, the one a
+/// commonly confused glyph explains, if exactly one does (`llgreen` is `l.green` rather than
+/// `lgreen`), and of those the one with a dot rather than `_` or `-`.
 fn only_fit<'a>(
     read: &str,
     candidates: &'a [String],
     slip: impl Fn(&str, &str) -> bool,
 ) -> Option<&'a String> {
-    let mut fits = candidates.iter().filter(|c| slip(read, c));
-    let first = fits.next()?;
-    fits.all(|c| c == first).then_some(first)
+    let mut fits: Vec<&String> = candidates.iter().filter(|c| slip(read, c)).collect();
+    fits.sort();
+    fits.dedup();
+    if let [one] = fits[..] {
+        return Some(one);
+    }
+    let same: Vec<&String> = fits.into_iter().filter(|c| confusable(read, c)).collect();
+    if let [one] = same[..] {
+        return Some(one);
+    }
+    // Spellings that differ only in the separator: the dot, by far the most usual one.
+    let dotted: Vec<&String> = same
+        .into_iter()
+        .filter(|c| !c.contains(['_', '-']))
+        .collect();
+    match dotted[..] {
+        [one] => Some(one),
+        _ => None,
+    }
 }
 
 fn mend_local_parts(card: &mut Card, sure: &Sureness) {
@@ -416,6 +468,17 @@ mod tests {
             (0.95, 0.9, 0.8),
             "Wouter Jansen",
             "wouterjansen@northwind.nl",
+        ),
+        // A dot read as a letter: `l.green` and `lgreen` both fit, the misread glyph kept
+        // the length.
+        (
+            "Liam Green",
+            "Evergreen Group",
+            "llgreen@evergreen.co.uk",
+            "",
+            (0.95, 0.9, 0.8),
+            "Liam Green",
+            "l.green@evergreen.co.uk",
         ),
         // A head lost, or one letter added to the family name: two fits, no choice.
         (
