@@ -1014,7 +1014,8 @@ mod tests {
                 "g:Jan f:Hoekstr e:jan.hoekstra@orgb.nl",
                 "given=exact family=close email=else",
             ),
-            // Still at another company domain they share: that is the domain level.
+            // A shared address stays exact; with the name-made local part set aside, a
+            // company domain both have is still the domain level.
             (
                 "g:Jan f:Hoekstra e:jan.hoekstra@orga.nl",
                 "g:Jan f:Hoekstra e:jan.hoekstra@orga.nl e:j.hoekstra@orga.nl",
