@@ -3,7 +3,13 @@
 //! chunk by chunk, read by our CSV reader, normalised, prepared for matching and dropped; then
 //! the engine runs. Prints timings, counts and pairwise precision, recall and F1.
 //!
-//! `cargo run --release --example scale_eval -- N [SEED] [--threads T]`
+//! `cargo run --release --example scale_eval -- N [SEED] [--threads T] [--show-errors K]
+//! [--calibration]`
+//!
+//! `--calibration` prints how the model's probabilities compare with the truth (per band the
+//! share of true pairs), the patterns of the uncertain pairs and of the wrong merges, how many
+//! persons carry the written full name of an uncertain name-only pair, and the true pair rate
+//! beside the model's prior. A diagnostic only: nothing in the engine reads the truth.
 //!
 //! Peak memory is measured from outside (`scripts/bench-dedup` runs this under
 //! `/usr/bin/time -v`).
@@ -30,11 +36,16 @@ fn main() {
     let mut seed = 7u64;
     let mut threads = None;
     let mut show_errors = 0usize;
+    let mut calibration = false;
     let mut positional = 0;
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
         if arg == "--threads" {
             threads = it.next().and_then(|v| v.parse::<usize>().ok());
+            continue;
+        }
+        if arg == "--calibration" {
+            calibration = true;
             continue;
         }
         if arg == "--show-errors" {
@@ -131,6 +142,15 @@ fn main() {
         high,
         out.uncertain.len() - high
     );
+    if calibration {
+        calibrate(&out, &prepared, &truth);
+        let all = (n as f64) * (n as f64 - 1.0) / 2.0;
+        eprintln!(
+            "true pairs {truth_pairs} of {all:.3e}: rate {:.3e}; the model's prior {:.3e}",
+            truth_pairs as f64 / all,
+            out.model.prior
+        );
+    }
     let s = &out.stats;
     println!(
         "| {n} | {} | {} | {:.1} | {:.1} | {:.1} | {} | {} | {precision:.4} | {recall:.4} | {f1:.4} |",
@@ -181,6 +201,121 @@ fn main() {
         "engine seconds: block {:.1}, compare {:.1}, model {:.1}, score {:.1}, cluster+evidence {:.1}",
         s.seconds[0], s.seconds[1], s.seconds[2], s.seconds[3], s.seconds[4]
     );
+}
+
+/// `--calibration`: how the model's probabilities compare with the truth, and what the missed
+/// pairs in the review band look like: per probability band the share of true pairs among the
+/// scored pairs (merges and uncertain), per comparison pattern of the missed uncertain pairs
+/// their count, and for a name-only pair how many persons carry the same written name.
+fn calibrate(
+    out: &netwerk_import::dedup::engine::Outcome,
+    p: &netwerk_import::dedup::prepare::Prepared,
+    truth: &[u64],
+) {
+    use netwerk_import::dedup::prepare::Kind;
+    use std::collections::{BTreeMap, HashSet};
+    let bands = [0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 0.999, 1.0001];
+    let mut counts = vec![(0usize, 0usize, 0.0f64); bands.len() - 1];
+    for e in out.merges.iter().chain(&out.uncertain) {
+        let i = bands
+            .windows(2)
+            .position(|w| e.probability < w[1])
+            .unwrap_or(0);
+        counts[i].0 += 1;
+        counts[i].1 += usize::from(truth[e.a] == truth[e.b]);
+        counts[i].2 += e.probability;
+    }
+    eprintln!(
+        "calibration (merge edges and uncertain pairs): band | pairs | true | mean p | true share"
+    );
+    for (w, (n, t, sum)) in bands.windows(2).zip(&counts) {
+        if *n > 0 {
+            eprintln!(
+                "  {:.3}-{:.3} | {n} | {t} | {:.3} | {:.3}",
+                w[0],
+                w[1].min(1.0),
+                sum / *n as f64,
+                *t as f64 / *n as f64
+            );
+        }
+    }
+    // Persons per written full name (first given name and family name with particles).
+    let mut holders: HashMap<(u32, u32), HashSet<u64>> = HashMap::new();
+    for (r, t) in truth.iter().enumerate() {
+        let r = r as u32;
+        if let (Some(g), Some(f)) = (p.first(r, Kind::Given1), p.first(r, Kind::Family)) {
+            holders.entry((g, f)).or_default().insert(*t);
+        }
+    }
+    let mut patterns: BTreeMap<String, (usize, usize, f64)> = BTreeMap::new();
+    let mut shared_by: BTreeMap<usize, (usize, usize, f64)> = BTreeMap::new();
+    for e in &out.uncertain {
+        let same = truth[e.a] == truth[e.b];
+        let key: Vec<String> = e
+            .fields
+            .iter()
+            .map(|f| format!("{}={}", f.field, f.level))
+            .collect();
+        let entry = patterns.entry(key.join(" ")).or_default();
+        entry.0 += 1;
+        entry.1 += usize::from(same);
+        entry.2 += e.probability;
+        let (a, b) = (e.a as u32, e.b as u32);
+        let name = |r: u32| (p.first(r, Kind::Given1), p.first(r, Kind::Family));
+        if let ((Some(g), Some(f)), n2) = (name(a), name(b)) {
+            if n2 == (Some(g), Some(f)) {
+                let persons = holders.get(&(g, f)).map_or(0, HashSet::len);
+                let s = shared_by.entry(persons).or_default();
+                s.0 += 1;
+                s.1 += usize::from(same);
+                s.2 += e.probability;
+            }
+        }
+    }
+    let mut wrong: BTreeMap<String, (usize, f64)> = BTreeMap::new();
+    for e in out.merges.iter().filter(|e| truth[e.a] != truth[e.b]) {
+        let key: Vec<String> = e
+            .fields
+            .iter()
+            .map(|f| format!("{}={}", f.field, f.level))
+            .collect();
+        let entry = wrong.entry(key.join(" ")).or_default();
+        entry.0 += 1;
+        entry.1 += e.probability;
+    }
+    let mut wrong: Vec<_> = wrong.into_iter().collect();
+    wrong.sort_by(|x, y| y.1 .0.cmp(&x.1 .0).then_with(|| x.0.cmp(&y.0)));
+    eprintln!(
+        "merges of two persons by pattern ({} in all): count | mean p | pattern",
+        wrong.iter().map(|w| w.1 .0).sum::<usize>()
+    );
+    for (k, (n, sum)) in wrong.iter().take(15) {
+        eprintln!("  {n} | {:.3} | {k}", sum / *n as f64);
+    }
+    let mut patterns: Vec<_> = patterns.into_iter().collect();
+    patterns.sort_by(|x, y| y.1 .0.cmp(&x.1 .0).then_with(|| x.0.cmp(&y.0)));
+    eprintln!("uncertain pairs by pattern: count | true | mean p | pattern");
+    for (k, (n, t, sum)) in patterns.iter().take(25) {
+        eprintln!("  {n} | {t} | {:.3} | {k}", sum / *n as f64);
+    }
+    eprintln!("uncertain pairs with the same written full name, by persons carrying it: persons | pairs | true | mean p");
+    for (persons, (n, t, sum)) in &shared_by {
+        eprintln!("  {persons} | {n} | {t} | {:.3}", sum / *n as f64);
+    }
+    let missed: Vec<_> = out
+        .uncertain
+        .iter()
+        .filter(|e| truth[e.a] == truth[e.b])
+        .take(8)
+        .collect();
+    eprintln!(
+        "prior {:.3e} ({:+.2} bits); a few missed pairs:",
+        out.model.prior,
+        out.model.prior_bits()
+    );
+    for e in missed {
+        eprintln!("  {e}");
+    }
 }
 
 fn describe(c: &Contact) -> String {

@@ -12,7 +12,7 @@
 //! | given name | exact (whole or first word) · nickname (Hans/Johannes, or a nickname the source gave) · close (Jaro-Winkler ≥ 0.92 or one edit) · partial (`Jan Willem` / `Willem`) · similar (Jaro-Winkler ≥ 0.8, same Double Metaphone, or two familiar forms of one formal name: `Els` / `Liesbeth`) · initials (one side gave only initials and they agree, also through a nickname: `L.` / `Elisabeth`) · else |
 //! | family name | exact · particles (`van der Berg` / `Berg`: equal without particles) · close · partial (a shared word of a double name: `Jansen-de Vries` / `Jansen`) · similar · else |
 //! | birthday | exact · close (one digit typed wrong, two digits swapped, day and month swapped) · similar (same year and month, or same month and day) · partial (only month and day known, and equal) · else |
-//! | e-mail | exact (a shared address) · partial (same local part at another domain) · domain (a shared company domain; public providers and generic addresses never count) · else |
+//! | e-mail | exact (a shared address) · partial (same local part at another domain, unless the family names agree and the local part contains the family name: `jan.hoekstra@` at two organisations follows from the name) · domain (a shared company domain; public providers and generic addresses never count) · else |
 //! | phone | exact · close (same last nine digits: one number, written with and without country) · else |
 //! | LinkedIn | exact · else |
 //! | organisation | exact key · close (close spelling, or one key's words inside the other's) · domain (one record's organisation is named by the other's work e-mail domain: `Gemeente Vitaalwerk` / `r.bakker@vitaalwerk.nl`; also when only one record names an organisation) · else |
@@ -88,11 +88,14 @@ impl Field {
 
     /// The kind whose value frequencies adjust this field at this level, if any: a common
     /// surname says less than a rare one, a switchboard number shared by many records little,
-    /// a shared local part `j.jansen@` less than `wietske.hoekstra@`.
+    /// a shared local part `j.jansen@` less than `wietske.hoekstra@`. It is the kind of the
+    /// value the level agrees on: the written family name (particles included) at `Exact`, the
+    /// family name without particles at `Particles`.
     pub fn tf_kind(self, level: Level) -> Option<Kind> {
         match (self, level) {
             (Field::Given, Level::Exact) => Some(Kind::Given1),
-            (Field::Family, Level::Exact | Level::Particles) => Some(Kind::Core),
+            (Field::Family, Level::Exact) => Some(Kind::Family),
+            (Field::Family, Level::Particles) => Some(Kind::Core),
             (Field::Email, Level::Exact) => Some(Kind::Email),
             (Field::Email, Level::Partial) => Some(Kind::Local),
             (Field::Email, Level::Domain) => Some(Kind::Domain),
@@ -231,7 +234,11 @@ pub fn compare(p: &Prepared, a: u32, b: u32) -> Comparison {
     levels[Field::Given as usize] = given;
     levels[Field::Family as usize] = family;
     levels[Field::Birthday as usize] = birthday_level(p, a, b);
-    levels[Field::Email as usize] = email_level(p, a, b);
+    // A shared local part made of the family name (`jan.hoekstra@` at two organisations) is
+    // what two namesakes' work addresses look like: when the family names already agree it
+    // says nothing the names did not (see [`email_level`]).
+    let names_agree = matches!(family, Level::Exact | Level::Particles | Level::Close);
+    levels[Field::Email as usize] = email_level(p, a, b, names_agree);
     levels[Field::Phone as usize] = phone_level(p, a, b);
     levels[Field::Linkedin as usize] = shared_or_else(p, a, b, Kind::Linkedin);
     levels[Field::Org as usize] = org_level(p, a, b);
@@ -602,20 +609,43 @@ fn birthday_level(p: &Prepared, a: u32, b: u32) -> Level {
     }
 }
 
-fn email_level(p: &Prepared, a: u32, b: u32) -> Level {
+/// E-mail level. `names_agree`: the family names agree (exact, particles or close); then a
+/// shared local part that contains the family name does not count as `Partial`. Such a local
+/// part is built from the name (`jan.hoekstra@`, `j.vanderberg@`), so its agreement follows
+/// from the name's agreement, which the name fields already weigh: counting it again would
+/// take the namesakes of a large set (the same name at two organisations) for one person.
+/// A local part that carries more than the name (`wietske.h74@`), or one shared while the
+/// family names differ (a changed family name), still counts.
+fn email_level(p: &Prepared, a: u32, b: u32, names_agree: bool) -> Level {
     let (ea, eb) = (p.of(a, Kind::Email), p.of(b, Kind::Email));
     if ea.is_empty() || eb.is_empty() {
         return Level::Missing;
     }
     if share(ea, eb) {
-        Level::Exact
-    } else if share(p.of(a, Kind::Local), p.of(b, Kind::Local)) {
+        return Level::Exact;
+    }
+    let (la, lb) = (p.of(a, Kind::Local), p.of(b, Kind::Local));
+    let telling =
+        |x: &Item| !(names_agree && local_has_family(p, a, b, text(p, Kind::Local, x.sym)));
+    if la
+        .iter()
+        .any(|x| lb.iter().any(|y| y.sym == x.sym) && telling(x))
+    {
         Level::Partial
     } else if share(p.of(a, Kind::Domain), p.of(b, Kind::Domain)) {
         Level::Domain
     } else {
         Level::Else
     }
+}
+
+/// Whether the local part `local` contains a word (three letters or more) of either record's
+/// family name without particles.
+fn local_has_family(p: &Prepared, a: u32, b: u32, local: &str) -> bool {
+    [a, b].iter().any(|&r| {
+        p.text(r, Kind::Core)
+            .is_some_and(|core| core.split(' ').any(|w| w.len() >= 3 && local.contains(w)))
+    })
 }
 
 fn phone_level(p: &Prepared, a: u32, b: u32) -> Level {
@@ -967,6 +997,47 @@ mod tests {
             ),
             ("e:jan@voorbeeld.nl", "e:piet@voorbeeld.nl", "email=domain"),
             ("e:jan@gmail.com", "e:piet@gmail.com", "email=else"),
+            // A local part made of the family name says nothing beyond the names when they
+            // agree: namesakes at two organisations.
+            (
+                "g:Jan f:Hoekstra e:jan.hoekstra@orga.nl",
+                "g:Jan f:Hoekstra e:jan.hoekstra@orgb.nl",
+                "given=exact family=exact email=else",
+            ),
+            (
+                "g:Jan f:van_der_Berg e:j.vanderberg@orga.nl",
+                "g:Jan f:Berg e:j.vanderberg@orgb.nl",
+                "given=exact family=particles email=else",
+            ),
+            (
+                "g:Jan f:Hoekstra e:jan.hoekstra@orga.nl",
+                "g:Jan f:Hoekstr e:jan.hoekstra@orgb.nl",
+                "given=exact family=close email=else",
+            ),
+            // A shared address stays exact; with the name-made local part set aside, a
+            // company domain both have is still the domain level.
+            (
+                "g:Jan f:Hoekstra e:jan.hoekstra@orga.nl",
+                "g:Jan f:Hoekstra e:jan.hoekstra@orga.nl e:j.hoekstra@orga.nl",
+                "given=exact family=exact email=exact",
+            ),
+            (
+                "g:Jan f:Hoekstra e:jan.hoekstra@orga.nl e:x@orgb.nl",
+                "g:Jan f:Hoekstra e:jan.hoekstra@orgb.nl",
+                "given=exact family=exact email=domain",
+            ),
+            // More than the name in the local part, or family names that differ (a changed
+            // name): the shared local part is evidence.
+            (
+                "g:Wietske f:Hoekstra e:wietske.h74@orga.nl",
+                "g:Wietske f:Hoekstra e:wietske.h74@orgb.nl",
+                "given=exact family=exact email=partial",
+            ),
+            (
+                "g:Jan f:Smit e:jan.smit@gmail.com",
+                "g:Jan f:de_Boer e:jan.smit@voorbeeld.nl",
+                "given=exact family=else email=partial",
+            ),
             // A generic address is no evidence, shared or not.
             ("e:info@voorbeeld.nl", "e:info@voorbeeld.nl", ""),
             ("e:info@voorbeeld.nl", "e:jan@voorbeeld.nl", ""),
@@ -1019,6 +1090,62 @@ mod tests {
             let (got, _) = levels(a, b);
             assert_eq!(got, *want, "case {a:?} / {b:?}");
         }
+    }
+
+    /// The term frequency of an exact family name is that of the name as written, particles
+    /// included: ten `de Berg` make a shared `de Berg` weak evidence, but not a shared `van der
+    /// Berg`, of which there are two. Agreeing only without particles, the frequency of the
+    /// core (`berg`: twelve) is the right one.
+    #[test]
+    fn family_frequency_is_that_of_the_written_name() {
+        use crate::dedup::engine::{Decisions, Engine};
+        const GIVEN: &[&str] = &[
+            "Anna", "Bram", "Cor", "Dirk", "Eva", "Fenna", "Gijs", "Hanna", "Ilse", "Joost",
+            "Karin", "Lars",
+        ];
+        let mut contacts: Vec<Contact> = GIVEN
+            .iter()
+            .enumerate()
+            .map(|(i, g)| {
+                let family = if i < 2 { "van_der_Berg" } else { "de_Berg" };
+                spec(i as u32 + 1, &format!("g:{g} f:{family}"))
+            })
+            .collect();
+        // Around them an address book of a thousand other family names, so that frequencies
+        // carry weight (they are blended with the field's average for small sets).
+        for i in 0..1000u32 {
+            let letters: String = [i % 26, i / 26 % 26, i / 676]
+                .iter()
+                .map(|d| char::from(b'a' + *d as u8))
+                .collect();
+            let given = GIVEN[i as usize % GIVEN.len()];
+            contacts.push(spec(100 + i, &format!("g:{given} f:Qu{letters}ma")));
+        }
+        let refs: Vec<&Contact> = contacts.iter().collect();
+        let p = Prepared::new(&refs);
+        let model = Engine::default().run(&refs, &Decisions::default()).model;
+        let family = |a: u32, b: u32| {
+            let c = compare(&p, a, b);
+            (
+                c.level(Field::Family),
+                model.field_weights(&p, a, b, &c)[Field::Family as usize],
+            )
+        };
+        let (rare_level, rare) = family(0, 1);
+        let (common_level, common) = family(2, 3);
+        let (particles_level, particles) = family(0, 2);
+        assert_eq!(rare_level, Level::Exact);
+        assert_eq!(common_level, Level::Exact);
+        assert_eq!(particles_level, Level::Particles);
+        assert!(
+            rare > common + 1.0,
+            "van der Berg {rare:.2} bits, de Berg {common:.2} bits"
+        );
+        let base = model.weights[Field::Family as usize][Level::Particles as usize];
+        assert!(
+            particles < base,
+            "berg is common here: {particles:.2} < {base:.2}"
+        );
     }
 
     #[test]

@@ -35,7 +35,12 @@
 //! and street (and for e-mail also at the shared-local-part and shared-domain levels), `u` is
 //! replaced by the share of records that carry the agreed value (smoothed toward the level's
 //! `u` for small sets): a shared common surname or switchboard number says less than a rare
-//! one. See [`Field::tf_kind`](super::compare::Field::tf_kind) and [`Model::score`].
+//! one. The frequency is that of the value the two agree on: at the family name's exact level
+//! the name as written, particles included (`van der Berg`, not every `Berg`: counting all
+//! `de Berg`, `van Berg` and `Berg` made a shared `van der Berg` look up to sixteen times
+//! more common than it is, and the model under-confident about name agreement in large sets);
+//! at the particles level, where only the core agrees, the core's frequency. See
+//! [`Field::tf_kind`](super::compare::Field::tf_kind) and [`Model::score`].
 //!
 //! What this does not do: choose thresholds or clusters (that is the engine and
 //! [`super::cluster`]).

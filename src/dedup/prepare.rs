@@ -319,6 +319,18 @@ impl Prepared {
         &self.items[start + usize::from(rec.offsets[k])..start + usize::from(rec.offsets[k + 1])]
     }
 
+    /// Reads record `r`'s entry and its first and last items and returns something made of both, so
+    /// that a caller can bring a batch of records into cache ahead of comparing them (the
+    /// value itself means nothing).
+    pub fn warm(&self, r: u32) -> u32 {
+        let rec = &self.recs[r as usize];
+        let start = rec.start as usize;
+        let end = start + usize::from(rec.offsets[KINDS]);
+        // A record's items span two or three cache lines: its first and its last.
+        let sym = |i: usize| self.items.get(i).map_or(0, |x| x.sym);
+        sym(start) ^ sym(end.saturating_sub(1))
+    }
+
     /// The first value of one kind of record `r`.
     pub fn first(&self, r: u32, kind: Kind) -> Option<Sym> {
         self.of(r, kind).first().map(|i| i.sym)
