@@ -602,6 +602,14 @@ const CONTACT_REPAIRS: &[(&str, &[&str], &[&str])] = &[
         &["l.wolters@evergreen.nl"],
         &[],
     ),
+    // The dot read as a space and a letter added to the family name: joined (the name line
+    // spells it but for the slip); name and address read as surely, and either could mend the
+    // other, so the slip stays.
+    (
+        "[30]Sophie Williams\n[14]E: sophie willitams@northwind.com",
+        &["sophie.willitams@northwind.com"],
+        &[],
+    ),
     // The dots before `co` and `uk` both read as spaces.
     (
         "[30]Liam Green\n[14]E l.green@evergreen co uk",
