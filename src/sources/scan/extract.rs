@@ -2197,7 +2197,10 @@ fn take_people_and_orgs(segs: &[Seg], card: &mut Card) -> (Option<f32>, Option<f
         })
     };
     card.name = name.and_then(field);
-    card.organisation = org.and_then(field);
+    card.organisation = org.and_then(field).map(|f| Field {
+        value: legal_spelling(&f.value),
+        ..f
+    });
     card.title = title.and_then(field);
     card.department = department.and_then(field);
     let read = |taken: Option<(usize, f32)>, kept: bool| {
@@ -2207,6 +2210,27 @@ fn take_people_and_orgs(segs: &[Seg], card: &mut Card) -> (Option<f32>, Option<f
         read(name, card.name.is_some()),
         read(org, card.organisation.is_some()),
     )
+}
+
+static SPACED_FORM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b([BCNU])\. ?([VA])\b\.?").expect("the legal-form pattern is valid")
+});
+
+/// Legal forms as they are written, where OCR lost what the lexicon knows: the diaeresis of
+/// `Coöperatie` (read `Cooperatie`), the dots of `B.V.` read with a space or without the
+/// last one (`B. V`).
+fn legal_spelling(org: &str) -> String {
+    let spaced = SPACED_FORM.replace_all(org, "$1.$2.");
+    spaced
+        .split(' ')
+        .map(|w| match w {
+            "Cooperatie" => "Coöperatie",
+            "cooperatie" => "coöperatie",
+            "COOPERATIE" => "COÖPERATIE",
+            w => w,
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Split left-over text at commas, ` - ` and wide blanks (where taken text was).

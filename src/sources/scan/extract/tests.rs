@@ -731,3 +731,33 @@ fn curly_apostrophes_are_straightened() {
     assert_eq!(value(&card.name), "Jan van 't Hof");
     assert_eq!(value(&card.organisation), "Gemeente 's-Hertogenbosch");
 }
+
+/// Legal forms as written: the diaeresis OCR drops from `Coöperatie`, the dots of `B.V.`.
+#[test]
+fn legal_forms_are_written_as_they_are_spelled() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "Samen Verder Cooperatie U.A.",
+            "Samen Verder Coöperatie U.A.",
+        ),
+        (
+            "Samen Verder Coöperatie U. A.",
+            "Samen Verder Coöperatie U.A.",
+        ),
+        ("De Vonk B. V", "De Vonk B.V."),
+        ("De Vonk B.V.", "De Vonk B.V."),
+        ("Bureau Vonk", "Bureau Vonk"),
+        ("Cooperative Bank Ltd", "Cooperative Bank Ltd"),
+    ];
+    for (read, want) in cases {
+        assert_eq!(legal_spelling(read), *want, "{read}");
+    }
+    let card = extract(
+        &words_from_text(
+            "[30]Karin Smit\n[20]Samen Verder Cooperatie U.A.\n[14]k.smit@samenverder.nl",
+        ),
+        "NL",
+    );
+    let org = card.organisation.map(|f| f.value).unwrap_or_default();
+    assert_eq!(org, "Samen Verder Coöperatie U.A.");
+}
