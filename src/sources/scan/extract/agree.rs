@@ -14,9 +14,12 @@
 //!   `Hans van der Veen`.
 //!
 //! Rules that keep this from guessing: the text that mends must have been read at least as
-//! surely as the text it mends; the two must differ by what OCR does (one letter changed, added
-//! or lost; a lost head; two letters in a long host), and exactly one spelling on the card may
-//! fit. A mended field keeps a lower confidence. An address that already agrees with the name
+//! surely as the text it mends, and clearly more surely ([`CLEARLY`]) where either could mend
+//! the other (`ahmed.kramer@` beside `Anmed Kramer`: which one slipped, only the surer reading
+//! may say); the two must differ by what OCR does (one letter changed, added or lost; a lost
+//! head; two letters in a long host), and exactly one spelling on the card may fit (of
+//! several, the one a commonly confused glyph explains). A mended field keeps a lower
+//! confidence. An address that already agrees with the name
 //! or the organisation is never touched, nor is a free-mail host (`gmail.com`).
 //!
 //! What it does not do: no other fields, no dictionary of names, no diacritics (an address
