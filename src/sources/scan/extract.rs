@@ -1939,15 +1939,8 @@ fn org_domains(card: &Card) -> Vec<String> {
             v.split('/').next().unwrap_or(v).to_string()
         }))
         .filter_map(|host| {
-            let labels: Vec<&str> = host.split('.').collect();
-            let n = labels.len();
-            let sld = if n >= 3 && matches!(labels[n - 2], "co" | "com" | "org" | "ac") {
-                labels[n - 3]
-            } else if n >= 2 {
-                labels[n - 2]
-            } else {
-                return None;
-            };
+            let (a, b) = agree::own_label(&host)?;
+            let sld = &host[a..b];
             (lexicon::FREE_MAIL.binary_search(&sld).is_err()).then(|| sld.replace('-', ""))
         })
         .collect();

@@ -243,10 +243,10 @@ fn mend_local_parts(card: &mut Card, sure: &Sureness) {
 
 /// The label of a host that names the organisation: `devonk` in `devonk.nl`, `fairview` in
 /// `mail.fairview.co.uk`; with the byte range it has in `host`.
-fn own_label(host: &str) -> Option<(usize, usize)> {
+pub(super) fn own_label(host: &str) -> Option<(usize, usize)> {
     let labels: Vec<&str> = host.split('.').collect();
     let n = labels.len();
-    let k = if n >= 3 && matches!(labels[n - 2], "co" | "com" | "org" | "ac" | "gov" | "net") {
+    let k = if n >= 3 && matches!(labels[n - 2], "co" | "com" | "org" | "ac") {
         n - 3
     } else if n >= 2 {
         n - 2
