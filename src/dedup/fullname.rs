@@ -138,7 +138,7 @@ impl FullNames {
             factor(gt.count(g)) * factor(ft.count(f))
         };
         // ρ from the rare names whose parts also occur outside the class.
-        let mut hist = vec![0u64; MAX_T + 1];
+        let mut hist = [0u64; MAX_T + 1];
         let mut sample = 0usize;
         for &(k, c) in &classes {
             let (g, f) = ((k >> 32) as u32, k as u32);
