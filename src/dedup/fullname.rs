@@ -422,6 +422,31 @@ mod tests {
     }
 
     #[test]
+    fn same_at_any_thread_count() {
+        let contacts: Vec<crate::model::Contact> = (0..3000)
+            .map(|i| {
+                contact(
+                    i as u32 + 1,
+                    &format!("G{}", word(i / 2 % 400)),
+                    &word(1000 + i / 5),
+                )
+            })
+            .collect();
+        let refs: Vec<&crate::model::Contact> = contacts.iter().collect();
+        let p = crate::dedup::prepare::Prepared::new(&refs);
+        let with = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("thread pool")
+                .install(|| FullNames::new(&p))
+        };
+        let one = with(1);
+        assert!(one.is_active() && !one.is_empty());
+        assert_eq!(one, with(4));
+    }
+
+    #[test]
     fn large_classes_stay_finite() {
         let rho = [0.0, 0.5, 0.3, 0.15, 0.05];
         let v = same_person_log2_odds(MAX_CLASS, 500.0, &rho);
