@@ -3,7 +3,7 @@
 //! recall and F1 against the true pairs (`rec-123-org` and `rec-123-dup-0` are one entity).
 //!
 //! `cargo run --release --example febrl_eval -- target/febrl [--region NL] [--only febrl3]
-//! [--threads N] [--show-errors N] [--no-veto]`
+//! [--threads N] [--show-errors N] [--no-veto] [--full-names]`
 //!
 //! The truth is read from the rec_id column of every data row of the files, rejected rows
 //! included, so that a record our reader rejects counts as missed pairs. The engine never sees
@@ -24,6 +24,8 @@ struct Args {
     show_errors: usize,
     /// `--no-veto`: the engine without its given-name rule (see `dedup::engine`).
     no_veto: bool,
+    /// `--full-names`: weigh exact full names by their record count (`dedup::fullname`).
+    full_names: bool,
 }
 
 fn args() -> Args {
@@ -34,6 +36,7 @@ fn args() -> Args {
         threads: None,
         show_errors: 0,
         no_veto: false,
+        full_names: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -43,6 +46,7 @@ fn args() -> Args {
             "--threads" => a.threads = it.next().and_then(|v| v.parse().ok()),
             "--show-errors" => a.show_errors = it.next().and_then(|v| v.parse().ok()).unwrap_or(0),
             "--no-veto" => a.no_veto = true,
+            "--full-names" => a.full_names = true,
             other => a.dir = other.to_string(),
         }
     }
@@ -229,10 +233,11 @@ fn main() {
         let import_s = t0.elapsed().as_secs_f64();
         let refs: Vec<&Contact> = loaded.contacts.iter().collect();
         let t1 = Instant::now();
-        let engine = Engine {
+        let mut engine = Engine {
             given_name_veto: !a.no_veto,
             ..Engine::default()
         };
+        engine.model.full_name_counts = a.full_names;
         let out = engine.run(&refs, &Decisions::default());
         let engine_s = t1.elapsed().as_secs_f64();
         let s = score(&out, &loaded.rec_ids);

@@ -4,7 +4,10 @@
 //! the engine runs. Prints timings, counts and pairwise precision, recall and F1.
 //!
 //! `cargo run --release --example scale_eval -- N [SEED] [--threads T] [--show-errors K]
-//! [--calibration]`
+//! [--calibration] [--full-names]`
+//!
+//! `--full-names` turns on the engine's joint full-name counts (`dedup::fullname`, off by
+//! default).
 //!
 //! `--calibration` prints how the model's probabilities compare with the truth (per band the
 //! share of true pairs), the patterns of the uncertain pairs and of the wrong merges, how many
@@ -37,11 +40,16 @@ fn main() {
     let mut threads = None;
     let mut show_errors = 0usize;
     let mut calibration = false;
+    let mut full_names = false;
     let mut positional = 0;
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
         if arg == "--threads" {
             threads = it.next().and_then(|v| v.parse::<usize>().ok());
+            continue;
+        }
+        if arg == "--full-names" {
+            full_names = true;
             continue;
         }
         if arg == "--calibration" {
@@ -106,7 +114,9 @@ fn main() {
     let import_s = t0.elapsed().as_secs_f64();
 
     let t1 = Instant::now();
-    let out = Engine::default().run_prepared(&prepared, &Decisions::default());
+    let mut engine = Engine::default();
+    engine.model.full_name_counts = full_names;
+    let out = engine.run_prepared(&prepared, &Decisions::default());
     let engine_s = t1.elapsed().as_secs_f64();
 
     let truth_pairs = pairs(rows_per_person.values().copied());
@@ -178,6 +188,19 @@ fn main() {
         out.uncertain.len(),
         out.clusters.len()
     );
+    let names = &out.model.full_names;
+    let rho: Vec<String> = names
+        .rho
+        .iter()
+        .skip(1)
+        .map(|r| format!("{r:.4}"))
+        .collect();
+    eprintln!(
+        "full names: {} with a joint weight; records per person and name (rho, t = 1..) from {} rare names: {}",
+        names.len(),
+        names.sample,
+        rho.join(" ")
+    );
     if std::env::var_os("SHOW_MODEL").is_some() {
         use netwerk_import::dedup::compare::{Field, Level};
         for f in Field::ALL {
@@ -225,6 +248,30 @@ fn calibrate(
         counts[i].1 += usize::from(truth[e.a] == truth[e.b]);
         counts[i].2 += e.probability;
     }
+    // The truth's records per person and written full name (what the engine estimates as
+    // rho from rare names), to check that estimate.
+    let mut per: BTreeMap<(u64, u32, u32), usize> = BTreeMap::new();
+    for (r, &person) in truth.iter().enumerate() {
+        if let (Some(g), Some(f)) = (
+            p.first(r as u32, Kind::Given1),
+            p.first(r as u32, Kind::Family),
+        ) {
+            *per.entry((person, g, f)).or_default() += 1;
+        }
+    }
+    let mut hist = [0usize; 9];
+    for &t in per.values() {
+        hist[t.min(8)] += 1;
+    }
+    let shares: Vec<String> = hist[1..]
+        .iter()
+        .map(|&h| format!("{:.4}", h as f64 / per.len().max(1) as f64))
+        .collect();
+    eprintln!(
+        "truth: records per person and written full name, t = 1..8+: {}",
+        shares.join(" ")
+    );
+    drop(per);
     eprintln!(
         "calibration (merge edges and uncertain pairs): band | pairs | true | mean p | true share"
     );

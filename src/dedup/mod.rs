@@ -7,6 +7,7 @@ pub mod block;
 pub mod cluster;
 pub mod compare;
 pub mod engine;
+pub mod fullname;
 pub mod identity;
 pub mod merge;
 pub mod model;
