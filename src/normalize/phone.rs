@@ -141,7 +141,7 @@ fn with_crate(compact: &str, region: Option<Id>) -> Result<E164, &'static str> {
     // default `+39 06 6982 1234` (Rome) loses its zero and turns invalid (measured). An
     // international prefix (`0039…` from NL) becomes `+`.
     let number = match international(compact, region) {
-        Some(intl) => phonenumber::parse(None, &intl),
+        Some(intl) => parse_international(&intl),
         None => phonenumber::parse(region, compact),
     }
     .map_err(|_| "is not a valid phone number")?;
@@ -155,6 +155,27 @@ fn with_crate(compact: &str, region: Option<Id>) -> Result<E164, &'static str> {
         number: format!("+{}{}", number.code().value(), number.national()),
         extension: number.extension().map(|e| e.to_string()),
     })
+}
+
+/// Parses a number in its `+` form. The crate (0.3.10) strips the country's own trunk prefix
+/// from the digits after a `+` where they begin with it, so that the Russian `+7 813 431 56 67`
+/// (Leningrad oblast; Russia's trunk prefix is `8`) loses its `8` and turns invalid, while the
+/// same number dialled from abroad (`00 7 813…`) is read whole and valid. A `+` number the crate
+/// finds invalid is read again in that dialled form (from the Netherlands, whose international
+/// prefix is `00`), so that a valid number written either way is valid, and normalising its
+/// E.164 form again gives it back (found by fuzzing).
+fn parse_international(intl: &str) -> Result<phonenumber::PhoneNumber, phonenumber::ParseError> {
+    let plus = phonenumber::parse(None, intl);
+    if matches!(&plus, Ok(n) if n.is_valid()) {
+        return plus;
+    }
+    match intl.strip_prefix('+') {
+        Some(rest) => match phonenumber::parse(Some(Id::NL), &format!("00{rest}")) {
+            Ok(dialled) if dialled.is_valid() => Ok(dialled),
+            _ => plus,
+        },
+        None => plus,
+    }
 }
 
 /// The `+` form of a number written with its country code (`+39…`, or `0039…` where `00` is the
@@ -263,6 +284,10 @@ mod tests {
         ("+44 (0)20 7946 0958", "+442079460958"),
         ("+32 470 12 34 56", "+32470123456"),
         ("+1 650 253 0000", "+16502530000"),
+        // A Russian area code that begins with the trunk prefix `8` (found by fuzzing).
+        ("+7 813 431 56 67", "+78134315667"),
+        ("007 813 431 56 67", "+78134315667"),
+        ("+78134315667", "+78134315667"),
         ("020-1234567 x123", "+31201234567;ext=123"),
         ("020-1234567x123", "+31201234567;ext=123"),
         ("020-1234567 tst. 12", "+31201234567;ext=12"),
