@@ -170,7 +170,7 @@ fn parse_international(intl: &str) -> Result<phonenumber::PhoneNumber, phonenumb
         return plus;
     }
     match intl.strip_prefix('+') {
-        Some(rest) => match phonenumber::parse(Some(Id::NL), &format!("00{rest}")) {
+        Some(rest) => match phonenumber::parse(Some(Id::NL), format!("00{rest}")) {
             Ok(dialled) if dialled.is_valid() => Ok(dialled),
             _ => plus,
         },

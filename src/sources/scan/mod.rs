@@ -27,6 +27,7 @@
 
 pub mod extract;
 pub mod lexicon;
+pub mod marks;
 pub mod ocr;
 pub mod prepare;
 pub mod qr;
@@ -186,7 +187,8 @@ fn read_turned(
     };
     let words = engine.words(image, PPI)?;
     let words = reread::email_lines(image, words, PPI, region, engine);
-    let words = reread::phone_lines(image, words, PPI, region, engine);
+    let mut words = reread::phone_lines(image, words, PPI, region, engine);
+    marks::restore(image, &mut words);
     Ok((extract::extract(&words, region), words))
 }
 
