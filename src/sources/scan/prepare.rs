@@ -1379,16 +1379,17 @@ const DARK_AREA: u8 = 140;
 /// The blocks of light letters on a background that is darker than the paper but not dark
 /// enough for [`DARK_AREA`]: white letters on a mid-tone band (teal, orange, light grey), which
 /// the division by the brightest pixel turns into white letters on grey patches that tesseract
-/// cannot read (about three in four of the organisation misses on the development seeds,
-/// BENCH-SCAN.md, seventh round).
+/// cannot read (13 of the 20 organisation misses on three development seeds, BENCH-SCAN.md,
+/// seventh round).
 ///
 /// The polarity of a block's letters is told against the background around it, not against a
 /// fixed grey: the background is the mean of the flat blocks nearby (no letter in them), and a
-/// block with letters is light-on-dark when its brightest pixel stands further above that
-/// background than its darkest falls below it. Dark letters on paper in shadow stay as they
-/// are (their darkest pixel is far below the shadowed paper, their brightest is the paper).
-/// The flat blocks of such a background are marked too, so that the whole band turns, not
-/// only the blocks its letters touch.
+/// block with letters is light-on-dark when its brightest pixel stands above that background
+/// by more than twice, and 20 grey levels more than, its darkest falls below it. Dark letters
+/// on paper in shadow stay as they are (their darkest pixel is far below the shadowed paper,
+/// their brightest is the paper). The flat blocks of such a background are marked too, up to
+/// [`BAND_REACH`] blocks from its letters, so that the band turns, not only the blocks its
+/// letters touch.
 fn light_on_dark(max: &GrayImage, min: &GrayImage, mean: &GrayImage) -> Vec<bool> {
     let (bw, bh) = max.dimensions();
     let at = |x: u32, y: u32| (y * bw + x) as usize;
