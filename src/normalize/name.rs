@@ -786,6 +786,8 @@ fn split(raw: &RawName) -> Normalized {
                 let l = tokens(Some(left));
                 let r = tokens(Some(right));
                 if !r.is_empty() && r.iter().all(|w| is_suffix(w)) {
+                    // `Jr., PhD`: the commas between suffixes go, as in the suffix field.
+                    let r = r.iter().map(|t| t.trim_end_matches(',').to_owned());
                     parts.suffix.splice(0..0, r);
                     from_parts(g, l, &mut parts, false);
                 } else if !r.is_empty() && r.iter().all(|w| is_particle(w)) {
@@ -1072,6 +1074,14 @@ mod tests {
         (("Dr. Diana", "", "Jansen"), ("Dr.", "Diana", "Jansen", "")),
         (("Jan", "", "de Vries MBA"), ("", "Jan", "de Vries", "MBA")),
         (("Jan", "", "de Vries, MBA"), ("", "Jan", "de Vries", "MBA")),
+        (
+            ("Jan", "", "de Vries, PhD., MSc"),
+            ("", "Jan", "de Vries", "PhD. MSc"),
+        ),
+        (
+            ("Jan", "", "Berg, Jr. Jr., Jr."),
+            ("", "Jan", "Berg", "Jr. Jr. Jr."),
+        ),
         (("J.P.", "", "de Vries"), ("", "J.P.", "de Vries", "")),
         (("J. P.", "", "de Vries"), ("", "J.P.", "de Vries", "")),
         (("JP", "", "de Vries"), ("", "JP", "de Vries", "")),
