@@ -1347,30 +1347,60 @@ fn apart(blocks: &mut [(bool, u32)], paper: &GrayImage, bw: u32, bh: u32) {
             &masked,
             &imageproc::morphology::Mask::square(2),
         );
-        let value = image::ImageBuffer::<Luma<f32>, Vec<f32>>::from_fn(bw, bh, |x, y| {
-            Luma([if one(x, y) {
-                f32::from(spread.get_pixel(x, y)[0])
-            } else {
-                0.0
-            }])
-        });
-        let weight = image::ImageBuffer::<Luma<f32>, Vec<f32>>::from_fn(bw, bh, |x, y| {
-            Luma([if one(x, y) { 1.0 } else { 0.0 }])
-        });
-        (
-            imageproc::filter::gaussian_blur_f32(&value, 1.5),
-            imageproc::filter::gaussian_blur_f32(&weight, 1.5),
-        )
+        MaskedMean::new(bw, bh, 1.5, |x, y| {
+            one(x, y).then(|| f32::from(spread.get_pixel(x, y)[0]))
+        })
     };
     let (turned, plain) = (side(true), side(false));
     for (i, (dark, divisor)) in blocks.iter_mut().enumerate() {
         let (x, y) = (i as u32 % bw, i as u32 / bw);
-        let (value, weight) = if *dark { &turned } else { &plain };
-        let w = weight.get_pixel(x, y)[0];
-        if w > 0.0 {
-            *divisor = ((value.get_pixel(x, y)[0] / w) as u32).max(40);
+        let side = if *dark { &turned } else { &plain };
+        if let Some(v) = side.at(x, y, 0.0) {
+            *divisor = (v as u32).max(40);
         }
     }
+}
+
+/// A smoothed mean over some blocks only: the blurred values of the blocks that have one,
+/// divided by the blurred share of such blocks around each block.
+struct MaskedMean {
+    value: image::ImageBuffer<Luma<f32>, Vec<f32>>,
+    weight: image::ImageBuffer<Luma<f32>, Vec<f32>>,
+}
+
+impl MaskedMean {
+    /// Over a `bw` × `bh` grid of blocks, blurred with `sigma` blocks; `sample` gives the
+    /// value of a block that counts, `None` for one that does not.
+    fn new(bw: u32, bh: u32, sigma: f32, sample: impl Fn(u32, u32) -> Option<f32>) -> Self {
+        let samples: Vec<Option<f32>> = (0..bh)
+            .flat_map(|y| (0..bw).map(move |x| (x, y)))
+            .map(|(x, y)| sample(x, y))
+            .collect();
+        let grid = |f: fn(Option<f32>) -> f32| {
+            image::ImageBuffer::<Luma<f32>, Vec<f32>>::from_fn(bw, bh, |x, y| {
+                Luma([f(samples[(y * bw + x) as usize])])
+            })
+        };
+        let (value, weight) = (grid(|s| s.unwrap_or(0.0)), grid(|s| s.map_or(0.0, |_| 1.0)));
+        MaskedMean {
+            value: imageproc::filter::gaussian_blur_f32(&value, sigma),
+            weight: imageproc::filter::gaussian_blur_f32(&weight, sigma),
+        }
+    }
+
+    /// The mean at block `(x, y)`, or `None` where the share of counted blocks around it is
+    /// not above `least`.
+    fn at(&self, x: u32, y: u32, least: f32) -> Option<f32> {
+        let w = self.weight.get_pixel(x, y)[0];
+        (w > least).then(|| self.value.get_pixel(x, y)[0] / w)
+    }
+}
+
+/// The blocks within `r` of block `(x, y)` (a square, cut at the edges of the `bw` × `bh`
+/// grid), row by row.
+fn around(x: u32, y: u32, r: u32, bw: u32, bh: u32) -> impl Iterator<Item = (u32, u32)> {
+    (y.saturating_sub(r)..(y + r + 1).min(bh))
+        .flat_map(move |ny| (x.saturating_sub(r)..(x + r + 1).min(bw)).map(move |nx| (nx, ny)))
 }
 
 /// Blurred brightness below which an area is light-on-dark.
@@ -1406,22 +1436,10 @@ fn light_on_dark(max: &GrayImage, min: &GrayImage, mean: &GrayImage) -> Vec<bool
         .collect();
     // The background level around each block: the ground blocks' mean, blurred and divided by
     // the blurred share of ground blocks (a mean over those neighbours only).
-    let level = image::ImageBuffer::<Luma<f32>, Vec<f32>>::from_fn(bw, bh, |x, y| {
-        Luma([if ground[at(x, y)] {
-            f32::from(mean.get_pixel(x, y)[0])
-        } else {
-            0.0
-        }])
+    let level = MaskedMean::new(bw, bh, 2.0, |x, y| {
+        ground[at(x, y)].then(|| f32::from(mean.get_pixel(x, y)[0]))
     });
-    let weight = image::ImageBuffer::<Luma<f32>, Vec<f32>>::from_fn(bw, bh, |x, y| {
-        Luma([if ground[at(x, y)] { 1.0 } else { 0.0 }])
-    });
-    let level = imageproc::filter::gaussian_blur_f32(&level, 2.0);
-    let weight = imageproc::filter::gaussian_blur_f32(&weight, 2.0);
-    let background = |x: u32, y: u32| {
-        let w = weight.get_pixel(x, y)[0];
-        (w > 0.05).then(|| level.get_pixel(x, y)[0] / w)
-    };
+    let background = |x: u32, y: u32| level.at(x, y, 0.05);
     let mut light = vec![false; (bw * bh) as usize];
     // Light letters: both sides measured from the background, with a margin so that noise on
     // a flat area never decides.
@@ -1439,11 +1457,9 @@ fn light_on_dark(max: &GrayImage, min: &GrayImage, mean: &GrayImage) -> Vec<bool
             // The edge of a dark area against the paper looks the same from inside one
             // block (its brightest pixel is the paper); letters have no paper beside them.
             let top = f32::from(max.get_pixel(x, y)[0]);
-            let paper_beside = (y.saturating_sub(2)..(y + 3).min(bh))
-                .flat_map(|ny| (x.saturating_sub(2)..(x + 3).min(bw)).map(move |nx| (nx, ny)))
-                .any(|(nx, ny)| {
-                    flat[at(nx, ny)] && f32::from(mean.get_pixel(nx, ny)[0]) >= top - 25.0
-                });
+            let paper_beside = around(x, y, 2, bw, bh).any(|(nx, ny)| {
+                flat[at(nx, ny)] && f32::from(mean.get_pixel(nx, ny)[0]) >= top - 25.0
+            });
             if above > 2.0 * below.max(0.0) + 20.0 && !paper_beside {
                 light[at(x, y)] = true;
                 letters.push((x, y, bg));
@@ -1453,8 +1469,7 @@ fn light_on_dark(max: &GrayImage, min: &GrayImage, mean: &GrayImage) -> Vec<bool
     // A lone block is noise or the bright edge of a photo's glare, not a line of letters.
     let mut kept = vec![false; light.len()];
     for &(x, y, _) in &letters {
-        let neighbours = (y.saturating_sub(1)..(y + 2).min(bh))
-            .flat_map(|ny| (x.saturating_sub(1)..(x + 2).min(bw)).map(move |nx| (nx, ny)))
+        let neighbours = around(x, y, 1, bw, bh)
             .filter(|&(nx, ny)| light[at(nx, ny)])
             .count();
         kept[at(x, y)] = neighbours >= 3;
@@ -1474,13 +1489,11 @@ fn light_on_dark(max: &GrayImage, min: &GrayImage, mean: &GrayImage) -> Vec<bool
         while next < group.len() {
             let (gx, gy) = group[next];
             next += 1;
-            for ny in gy.saturating_sub(2)..(gy + 3).min(bh) {
-                for nx in gx.saturating_sub(2)..(gx + 3).min(bw) {
-                    let i = at(nx, ny);
-                    if kept[i] && !seen[i] {
-                        seen[i] = true;
-                        group.push((nx, ny));
-                    }
+            for (nx, ny) in around(gx, gy, 2, bw, bh) {
+                let i = at(nx, ny);
+                if kept[i] && !seen[i] {
+                    seen[i] = true;
+                    group.push((nx, ny));
                 }
             }
         }
@@ -1497,31 +1510,24 @@ fn light_on_dark(max: &GrayImage, min: &GrayImage, mean: &GrayImage) -> Vec<bool
     // same level (a flood fill, so that the whole band turns and its rim is not left as a
     // grey frame that OCR reads as `|`).
     let mut out = kept.clone();
-    let queue: std::collections::VecDeque<(u32, u32, f32)> = letters
-        .iter()
-        .filter(|&&(x, y, _)| kept[at(x, y)])
-        .copied()
-        .collect();
     // Never further than BAND_REACH blocks from the letter it started at: a band ends near
     // its letters or runs on flat (where turning it or not gives the same white), and paper in
     // shadow of about the band's grey beyond it must keep its dark letters as they are.
-    let mut queue: std::collections::VecDeque<((u32, u32), u32, u32, f32)> = queue
-        .into_iter()
-        .map(|(x, y, bg)| ((x, y), x, y, bg))
+    let mut queue: std::collections::VecDeque<((u32, u32), u32, u32, f32)> = letters
+        .iter()
+        .filter(|&&(x, y, _)| kept[at(x, y)])
+        .map(|&(x, y, bg)| ((x, y), x, y, bg))
         .collect();
     while let Some(((sx, sy), x, y, bg)) = queue.pop_front() {
-        let (x0, y0) = (x.saturating_sub(1), y.saturating_sub(1));
-        for ny in y0..(y + 2).min(bh) {
-            for nx in x0..(x + 2).min(bw) {
-                let i = at(nx, ny);
-                if !out[i]
-                    && flat[i]
-                    && nx.abs_diff(sx).max(ny.abs_diff(sy)) <= BAND_REACH
-                    && (f32::from(mean.get_pixel(nx, ny)[0]) - bg).abs() < 20.0
-                {
-                    out[i] = true;
-                    queue.push_back(((sx, sy), nx, ny, bg));
-                }
+        for (nx, ny) in around(x, y, 1, bw, bh) {
+            let i = at(nx, ny);
+            if !out[i]
+                && flat[i]
+                && nx.abs_diff(sx).max(ny.abs_diff(sy)) <= BAND_REACH
+                && (f32::from(mean.get_pixel(nx, ny)[0]) - bg).abs() < 20.0
+            {
+                out[i] = true;
+                queue.push_back(((sx, sy), nx, ny, bg));
             }
         }
     }
