@@ -1378,6 +1378,29 @@ fn glued_label_cut(t: &str) -> Option<usize> {
     })
 }
 
+/// A phone label OCR read glued to its number (`T071-737`, `F070`, `Tel.0612…`, `M+31`): its
+/// kind and the byte offset where the number starts. Only before a national `0`, a `+` or a
+/// `(`, and only when the rest is a number token, so that `M1 1AE` (a Manchester postcode)
+/// and words with digits stay as they are.
+fn glued_phone_label(t: &str) -> Option<(PhoneKind, usize)> {
+    let cut = t.find(|c: char| c.is_ascii_digit() || c == '+' || c == '(')?;
+    if cut == 0 {
+        return None;
+    }
+    let Label::Phone(kind) = label_kind(&fold(&t[..cut]))? else {
+        return None;
+    };
+    let rest = &t[cut..];
+    let b = rest.as_bytes();
+    let second = b.get(1).copied().unwrap_or(b' ');
+    let starts = match b[0] {
+        b'0' => second.is_ascii_digit(),
+        b'+' => second.is_ascii_digit() && second != b'0',
+        _ => second == b'0' || second == b'+',
+    };
+    (starts && is_phone_token(rest)).then_some((kind, cut))
+}
+
 /// Parse what is printed as a phone number in `country`; E.164 when it is a valid number.
 fn parse_phone(written: &str, country: &str) -> Option<(String, phonenumber::Type)> {
     let mut s = written.replace("(0)", "");
@@ -1411,9 +1434,15 @@ fn take_phones(seg: &mut Seg, card: &mut Card) {
             i += 1;
             continue;
         }
+        // A label glued to the number: its kind, and where the number starts in the token.
+        let mut glued_label = None;
+        let mut head = 0;
         if !is_phone_token(&toks[i].text) {
-            i += 1;
-            continue;
+            let Some((kind, cut)) = glued_phone_label(&toks[i].text) else {
+                i += 1;
+                continue;
+            };
+            (glued_label, head) = (Some(kind), cut);
         }
         // The run of number tokens; a lone `-` or `/` between two of them belongs to it.
         let mut end = i;
@@ -1437,34 +1466,27 @@ fn take_phones(seg: &mut Seg, card: &mut Card) {
             }
         }
         // The longest prefix of the run that is a valid number; the rest may be a second one.
-        let mut found = None;
-        for k in (i..=end).rev() {
-            let written = toks[i..=k]
-                .iter()
-                .map(|t| t.text.as_str())
-                .collect::<Vec<_>>()
-                .join(" ");
-            if let Some(parsed) = parse_phone(&written, &card.country) {
-                found = Some((k, written, parsed));
-                break;
-            }
-        }
-        // OCR read the label glued to the number (`T: 030…` as `1030…` or `12030…`): when
-        // nothing parses, drop one or two label-shaped characters before a national `0`.
+        // The text of tokens `i..=k`, without the first `cut` bytes of the first.
+        let written = |k: usize, cut: usize| {
+            let mut parts: Vec<&str> = toks[i..=k].iter().map(|t| t.text.as_str()).collect();
+            parts[0] = &parts[0][cut..];
+            parts.join(" ")
+        };
+        let parse = |cut: usize| {
+            (i..=end).rev().find_map(|k| {
+                let written = written(k, cut);
+                parse_phone(&written, &card.country).map(|parsed| (k, written, parsed))
+            })
+        };
+        let mut found = parse(head);
+        // OCR read the label glued to the number and misread it (`T: 030…` as `1030…` or
+        // `12030…`): when nothing parses, drop one or two label-shaped characters before a
+        // national `0`.
         let mut glued = false;
-        if found.is_none() {
+        if found.is_none() && head == 0 {
             if let Some(cut) = glued_label_cut(&toks[i].text) {
-                for k in (i..=end).rev() {
-                    let mut parts: Vec<&str> =
-                        toks[i..=k].iter().map(|t| t.text.as_str()).collect();
-                    parts[0] = &parts[0][cut..];
-                    let written = parts.join(" ");
-                    if let Some(parsed) = parse_phone(&written, &card.country) {
-                        found = Some((k, written, parsed));
-                        glued = true;
-                        break;
-                    }
-                }
+                found = parse(cut);
+                glued = found.is_some();
             }
         }
         let Some((k, written, (value, number_type))) = found else {
@@ -1473,7 +1495,7 @@ fn take_phones(seg: &mut Seg, card: &mut Card) {
         };
         let label = match last_label {
             Some((j, Label::Phone(kind))) if j + 1 == i => Some(kind),
-            _ => None,
+            _ => glued_label,
         };
         let kind = match (label, number_type) {
             (Some(PhoneKind::Fax), _) => PhoneKind::Fax,

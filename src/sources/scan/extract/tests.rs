@@ -555,6 +555,21 @@ const PHONE_LINES: &[(&str, &[&str])] = &[
     ("1030 95", &[]),
     // Only label-shaped characters are dropped.
     ("5030 953 0559", &[]),
+    // A label letter or word read glued to its number, without the colon.
+    ("T071-737 16 55", &["+31717371655"]),
+    (
+        "T 010 - 511 50 81 | F070 521 9436",
+        &["+31105115081", "+31705219436"],
+    ),
+    (
+        "T073 608 3110 | M 06 5320 2730",
+        &["+31736083110", "+31653202730"],
+    ),
+    ("Tel.0612345678", &["+31612345678"]),
+    ("M+31 6 1234 5678", &["+31612345678"]),
+    // Not a label before the digits, or not a number after the label: left alone.
+    ("X071-737 16 55", &[]),
+    ("T007", &[]),
 ];
 
 #[test]
@@ -564,6 +579,24 @@ fn phone_lines() {
         let got: Vec<&str> = card.phones.iter().map(|p| p.value.as_str()).collect();
         assert_eq!(got, *want, "case {line}");
     }
+}
+
+#[test]
+fn a_glued_label_gives_its_kind() {
+    let card = extract(&words_from_text("T 010 - 511 50 81 | F070 521 9436"), "NL");
+    let kinds: Vec<(&str, &str)> = card
+        .phones
+        .iter()
+        .map(|p| (p.value.as_str(), p.kind.label()))
+        .collect();
+    let fax = PhoneKind::Fax.label();
+    assert_eq!(
+        kinds,
+        [
+            ("+31105115081", PhoneKind::Work.label()),
+            ("+31705219436", fax)
+        ]
+    );
 }
 
 /// OCR's breaks in e-mail and phone lines that the extractor undoes: card text in, the
