@@ -737,13 +737,27 @@ pub fn find_cards(image: &DynamicImage) -> Vec<Quad> {
     // overlap none found already (a light card's shadow grows it there, and is left out).
     // Only on a dark background: on a white lid the lower threshold turns a tinted card that
     // was read whole into a crop, which changed the OCR of plain scans either way.
+    //
+    // Where the lid's light is uneven, the border strip's typical distance is its unevenness,
+    // not its grain, and even the second threshold can sit above a navy card (63 against 35
+    // on a development page): lower thresholds follow, down to 20, each adding only regions of
+    // card shape that overlap none found and whose sides are a step ([`edge_step`]): at such
+    // thresholds a patterned tablecloth makes card-shaped blobs too, which fade out.
     let second = (typical * 3.0 + 15.0).clamp(20.0, 100.0);
+    let mut threshold = second;
     if level < DARK_BACKGROUND && second + 5.0 <= first {
-        let more: Vec<Quad> = regions(&distance, second, tw, th)
-            .into_iter()
-            .filter(|q| !quads.iter().any(|f| boxes_overlap(f, q)))
-            .collect();
-        quads.extend(more);
+        loop {
+            let more: Vec<Quad> = regions(&distance, threshold, tw, th)
+                .into_iter()
+                .filter(|q| !quads.iter().any(|f| boxes_overlap(f, q)))
+                .filter(|q| threshold >= second || edge_step(&distance, tw, th, q) >= EDGE_STEP)
+                .collect();
+            quads.extend(more);
+            if threshold <= LEAST_THRESHOLD {
+                break;
+            }
+            threshold = (threshold * 0.7).max(LEAST_THRESHOLD);
+        }
     }
     // Reading order: rows by the centre's height, then left to right.
     let centre = |q: &Quad| {
@@ -782,7 +796,8 @@ pub fn find_cards(image: &DynamicImage) -> Vec<Quad> {
 /// The card regions of a mask: the pixels whose distance from the background is over
 /// `threshold`, closed (a card's light edge and text mended) and opened (specks gone), as
 /// corner quads in thumbnail coordinates, in label order. A region that is no card shape but
-/// large enough for two is tried as cards laid edge to edge ([`split_touching`]).
+/// large enough for two is tried as cards laid edge to edge ([`split_touching`], then
+/// [`split_stacked`]).
 fn regions(distance: &[f32], threshold: f32, tw: u32, th: u32) -> Vec<Quad> {
     let mask = GrayImage::from_fn(tw, th, |x, y| {
         let d = distance[y as usize * tw as usize + x as usize];
@@ -813,7 +828,11 @@ fn regions(distance: &[f32], threshold: f32, tw: u32, th: u32) -> Vec<Quad> {
         if let Some(q) = card_quad(s, tw, th) {
             quads.push(q);
         } else if s.area as f32 >= 2.0 * MIN_CARD_SHARE * total && s.touches(tw, th) < 2 {
-            quads.extend(split_touching(&labels, l, s, tw, th));
+            let mut split = split_touching(&labels, l, s, tw, th);
+            if split.is_empty() {
+                split = split_stacked(&labels, l, s, (distance, threshold), tw, th);
+            }
+            quads.extend(split);
         }
     }
     quads
@@ -830,6 +849,61 @@ fn boxes_overlap(a: &Quad, b: &Quad) -> bool {
     let (a, b) = (bounds(a), bounds(b));
     a.0 <= b.2 && b.0 <= a.2 && a.1 <= b.3 && b.1 <= a.3
 }
+
+/// How sharply a quad stands out from what is around it: for each side, the mean distance from
+/// the background a few pixels inside minus a few pixels outside, the least of the four. A
+/// card's edge is a step; a blob of uneven light or a pattern on a tablecloth fades out.
+fn edge_step(distance: &[f32], tw: u32, th: u32, q: &Quad) -> f32 {
+    const OFF: f32 = 3.0;
+    let centre = (
+        q.iter().map(|p| p.0).sum::<f32>() / 4.0,
+        q.iter().map(|p| p.1).sum::<f32>() / 4.0,
+    );
+    let at = |x: f32, y: f32| {
+        let (x, y) = (x.round(), y.round());
+        (x >= 0.0 && y >= 0.0 && x < tw as f32 && y < th as f32)
+            .then(|| distance[y as usize * tw as usize + x as usize])
+    };
+    (0..4)
+        .map(|i| {
+            let (a, b) = (q[i], q[(i + 1) % 4]);
+            let len = dist(a, b).max(1.0);
+            // The side's normal, pointing away from the centre.
+            let mut n = ((b.1 - a.1) / len, (a.0 - b.0) / len);
+            let mid = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
+            if (mid.0 - centre.0) * n.0 + (mid.1 - centre.1) * n.1 < 0.0 {
+                n = (-n.0, -n.1);
+            }
+            let (mut inside, mut outside, mut count) = (0.0, 0.0, 0.0);
+            for k in 1..10 {
+                let t = k as f32 / 10.0;
+                let p = (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t);
+                let (i, o) = (
+                    at(p.0 - n.0 * OFF, p.1 - n.1 * OFF),
+                    at(p.0 + n.0 * OFF, p.1 + n.1 * OFF),
+                );
+                if let (Some(i), Some(o)) = (i, o) {
+                    inside += i;
+                    outside += o;
+                    count += 1.0;
+                }
+            }
+            if count == 0.0 {
+                0.0
+            } else {
+                (inside - outside) / count
+            }
+        })
+        .fold(f32::MAX, f32::min)
+}
+
+/// The least [`edge_step`] of a card found below the second threshold (the navy cards of the
+/// development pages: 29 and 35; blobs of a patterned tablecloth: 0).
+const EDGE_STEP: f32 = 15.0;
+
+/// The lowest threshold (distance from the background) at which cards are looked for on a dark
+/// lid.
+const LEAST_THRESHOLD: f32 = 20.0;
 
 /// A background darker than this (mean grey of the border strip) is a dark lid or table, on
 /// which cards are looked for a second time with a lower threshold.
@@ -1013,6 +1087,111 @@ fn split_touching(
     }
     Vec::new()
 }
+
+/// Two cards laid edge to edge along a whole side (one under the other, their sides in line):
+/// no erosion parts them, as the neck between them is a card wide. The region is cut across its
+/// long side at a seam: a line where the typical distance from the background (the median over
+/// the line) steps (a navy card under a white one) or dips (the lid or a shadow between two
+/// white ones) by at least [`SEAM`]. Of the seams between 30 % and 70 % of the length, the one
+/// where both pieces are cards that fill their corner quads to within [`STACKED_FIT`] (a card
+/// with a shadow or a hand on it is no two cards) and that are about the same size (cards
+/// come in a few sizes), the strongest; nothing where there is none, or where the region
+/// covers half the picture or more, or is not [`SOLID`] (a plain scan is one card, whose
+/// blocks of text the mask's closing made solid regions, with seams between their lines).
+fn split_stacked(
+    labels: &image::ImageBuffer<Luma<u32>, Vec<u32>>,
+    label: u32,
+    s: &Stats,
+    (distance, threshold): (&[f32], f32),
+    tw: u32,
+    th: u32,
+) -> Vec<Quad> {
+    if s.area as f32 >= 0.5 * (tw * th) as f32 {
+        return Vec::new();
+    }
+    let tall = s.max_y - s.min_y >= s.max_x - s.min_x;
+    let mut pixels: Vec<(u32, u32)> = Vec::with_capacity(s.area as usize);
+    for y in s.min_y..=s.max_y {
+        for x in s.min_x..=s.max_x {
+            if labels.get_pixel(x, y)[0] == label {
+                pixels.push((x, y));
+            }
+        }
+    }
+    let far = |&(x, y): &(u32, u32)| distance[(y * tw + x) as usize] > threshold;
+    if (pixels.iter().filter(|p| far(p)).count() as f32) < SOLID * pixels.len() as f32 {
+        return Vec::new();
+    }
+    let along = |&(x, y): &(u32, u32)| if tall { y } else { x };
+    let (lo, hi) = if tall {
+        (s.min_y, s.max_y)
+    } else {
+        (s.min_x, s.max_x)
+    };
+    let len = hi - lo;
+    // The median distance of each line across the region.
+    let mut lines: Vec<Vec<f32>> = vec![Vec::new(); (len + 1) as usize];
+    for p in &pixels {
+        lines[(along(p) - lo) as usize].push(distance[(p.1 * tw + p.0) as usize]);
+    }
+    let median: Vec<f32> = lines
+        .into_iter()
+        .map(|mut l| {
+            l.sort_by(f32::total_cmp);
+            l.get(l.len() / 2).copied().unwrap_or(0.0)
+        })
+        .collect();
+    // The seam's strength just before line `c` (relative to `lo`): the step from the line
+    // before to this one, or the dip of these two below the lines around them.
+    let seam = |c: usize| {
+        let m = |i: usize| median[i.min(median.len() - 1)];
+        let step = (m(c - 1) - m(c)).abs();
+        let dip = m(c - 2).min(m(c + 1)) - m(c - 1).min(m(c));
+        step.max(dip)
+    };
+    let fill = |st: &Stats, q: &Quad| {
+        let ratio = st.area as f32 / quad_area(q);
+        1.0 - (ratio - 1.0).abs()
+    };
+    let mut best: Option<(f32, [Quad; 2])> = None;
+    for cut in lo + len * 3 / 10..=lo + len * 7 / 10 {
+        let mut halves: [Option<Stats>; 2] = [None, None];
+        for p in &pixels {
+            let half = &mut halves[usize::from(along(p) >= cut)];
+            match half {
+                Some(st) => st.add(p.0, p.1),
+                None => *half = Some(Stats::new(p.0, p.1)),
+            }
+        }
+        let [Some(a), Some(b)] = halves else {
+            continue;
+        };
+        let (Some(qa), Some(qb)) = (card_quad(&a, tw, th), card_quad(&b, tw, th)) else {
+            continue;
+        };
+        let strength = seam((cut - lo) as usize);
+        let sizes = a.area.max(b.area) as f32 / a.area.min(b.area) as f32;
+        if strength < SEAM || sizes > 1.5 || fill(&a, &qa).min(fill(&b, &qb)) < STACKED_FIT {
+            continue;
+        }
+        let score = strength;
+        if best.as_ref().is_none_or(|(s, _)| score > *s) {
+            best = Some((score, [qa, qb]));
+        }
+    }
+    best.map(|(_, quads)| quads.to_vec()).unwrap_or_default()
+}
+
+/// How closely each piece of [`split_stacked`] must fill its corner quad (1 = exactly).
+const STACKED_FIT: f32 = 0.9;
+
+/// The least share of a region's pixels that stand out from the background by themselves
+/// (before the mask's closing) for [`split_stacked`]: cards are card all through, a block of
+/// text lines is mostly the paper between strokes.
+const SOLID: f32 = 0.8;
+
+/// The least step or dip (distance from the background) of a seam between stacked cards.
+const SEAM: f32 = 20.0;
 
 /// Each pixel's distance from the background (row by row), modelled as a plane fitted per
 /// channel to a strip along the picture's border (a table, a scanner lid, with its light
@@ -1817,6 +1996,82 @@ mod tests {
                 "{qh} × {qv}"
             );
         }
+    }
+
+    /// A page of grey `lid` lit unevenly: brighter by up to `spot` towards the top-left
+    /// corner (not along a plane), and by `patch` inside a card-sized patch whose edges fade
+    /// over some 50 pixels (a pattern on a tablecloth); and cards on it.
+    fn uneven_page(lid: u8, spot: f32, patch: f32, cards: &[(u32, u32, [u8; 3])]) -> DynamicImage {
+        let (w, h) = (1100u32, 1100u32);
+        let rise = |v: f32| 1.0 / (1.0 + (-v / 12.0).exp());
+        let mut img = image::RgbImage::from_fn(w, h, |x, y| {
+            let (fx, fy) = (x as f32, y as f32);
+            let inside = rise(fx - 550.0) * rise(970.0 - fx) * rise(fy - 600.0) * rise(860.0 - fy);
+            let light =
+                patch * inside + spot * (1.0 - (fx / w as f32).hypot(fy / h as f32) / 1.42).powi(3);
+            let v = (f32::from(lid) + light).min(255.0) as u8;
+            image::Rgb([v, v, v])
+        });
+        for &(x0, y0, c) in cards {
+            for y in y0..y0 + 270 {
+                for x in x0..x0 + 420 {
+                    img.put_pixel(x, y, image::Rgb(c));
+                }
+            }
+        }
+        DynamicImage::ImageRgb8(img)
+    }
+
+    #[test]
+    fn finds_a_navy_card_on_an_unevenly_lit_lid() {
+        const NAVY: [u8; 3] = [25, 35, 70];
+        const WHITE: [u8; 3] = [250, 250, 245];
+        let img = uneven_page(50, 90.0, 0.0, &[(100, 100, WHITE), (600, 700, NAVY)]);
+        let quads = find_cards(&img);
+        let tops: Vec<i32> = quads.iter().map(|q| (q[0].1 / 100.0) as i32).collect();
+        assert_eq!(tops, [1, 7], "{quads:?}");
+        assert_card_sides(&quads, 420.0, 270.0);
+        // A patch of a tablecloth that fades out is no card, though it has a card's shape.
+        let img = uneven_page(50, 90.0, 20.0, &[(100, 100, WHITE)]);
+        let quads = find_cards(&img);
+        assert_eq!(quads.len(), 1, "{quads:?}");
+    }
+
+    #[test]
+    fn cards_stacked_side_in_line_are_separate_cards() {
+        const WHITE: [u8; 3] = [248, 248, 248];
+        const NAVY: [u8; 3] = [25, 35, 70];
+        // One card right under another, their sides in line, 3 pixels apart or touching: one
+        // region a card wide, which no erosion parts. Light on light, light on navy, and
+        // side by side.
+        for (gap, second) in [(3u32, WHITE), (0, NAVY)] {
+            let img = page(
+                1000,
+                1400,
+                110,
+                &[
+                    (100, 100, 360, 500, WHITE),
+                    (100, 500 + gap, 360, 900 + gap, second),
+                ],
+            );
+            let quads = find_cards(&img);
+            assert_eq!(quads.len(), 2, "gap {gap}: {quads:?}");
+            let tops: Vec<i32> = quads.iter().map(|q| q[0].1.round() as i32).collect();
+            assert!(
+                (tops[0] - 100).abs() <= 12 && (tops[1] - (500 + gap as i32)).abs() <= 12,
+                "gap {gap}: {tops:?}"
+            );
+            assert_card_sides(&quads, 260.0, 400.0);
+        }
+        let img = page(
+            1400,
+            1000,
+            110,
+            &[(100, 100, 500, 360, WHITE), (503, 100, 903, 360, WHITE)],
+        );
+        let quads = find_cards(&img);
+        assert_eq!(quads.len(), 2, "{quads:?}");
+        assert_card_sides(&quads, 400.0, 260.0);
     }
 
     #[test]
