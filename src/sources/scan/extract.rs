@@ -802,6 +802,23 @@ fn spaced_head(head: &str, local: &str, names: &[Vec<String>]) -> bool {
     })
 }
 
+/// `l.` read as a capital `L` (`Ldejong@` for `l.dejong@`: the dot sits at the foot of the
+/// `l`), where a name line of the card spells the address with `l.`. An address is written in
+/// lower case, so the capital is OCR's; without a name that vouches for the dot it stays
+/// `ldejong@`.
+fn capital_l_as_l_dot(joined: &str, names: &[Vec<String>]) -> Option<String> {
+    let rest = joined.strip_prefix('L')?;
+    let (local, _) = rest.split_once('@')?;
+    if !local.starts_with(|c: char| c.is_ascii_lowercase()) {
+        return None;
+    }
+    let dotted = format!("l.{}", fold(local));
+    names
+        .iter()
+        .any(|words| agree::local_parts_of(&words.join(" ")).contains(&dotted))
+        .then(|| format!("l.{rest}"))
+}
+
 /// How many of the tokens just before an address's local part (one or two) belong to it: the
 /// pieces OCR cut a local part into (`ahmed.` `yi` | `lmaz`), joined without spaces, spell an
 /// address a name line of the card gives (`Ahmed Yilmaz` → `ahmed.yilmaz`), and the pieces
@@ -883,6 +900,9 @@ fn take_emails(seg: &mut Seg, names: &[Vec<String>], card: &mut Card, sure: &mut
             a -= 1;
         }
         let mut joined: String = toks[a..=b].iter().map(|t| t.text.as_str()).collect();
+        if let Some(mended) = capital_l_as_l_dot(&joined, names) {
+            joined = mended;
+        }
         // The dot of the local part read as a space, where a name line vouches for it.
         if a > 0 && token_label(&toks, a - 1).is_none() {
             if let Some((local, _)) = joined.split_once('@') {

@@ -613,6 +613,22 @@ const CONTACT_REPAIRS: &[(&str, &[&str], &[&str])] = &[
         &["jan.jansen@samenverder.nl"],
         &[],
     ),
+    // `l.` read as a capital `L`: the dot comes back where the name spells it.
+    (
+        "[30]Lieke Peters\n[14]Lpeters@polderlicht.nl",
+        &["l.peters@polderlicht.nl"],
+        &[],
+    ),
+    (
+        "[30]Lotte de Jong\n[14]E: Ldejong@welzijn-oost.nl",
+        &["l.dejong@welzijn-oost.nl"],
+        &[],
+    ),
+    (
+        "[30]Piet de Jong\n[14]Ldejong@welzijn-oost.nl",
+        &["ldejong@welzijn-oost.nl"],
+        &[],
+    ),
     // Without a name line that spells it, the word before the address stays out.
     (
         "[30]Jan Jansen\n[14]contact jansen@samenverder.nl",
