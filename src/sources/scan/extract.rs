@@ -749,13 +749,14 @@ fn is_local_head(s: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || ".-_".contains(c))
 }
 
-/// A piece of a host OCR split off at a space (`look.`, `com`): lower-case letters, digits,
-/// dots and dashes, at most a TLD-and-label's length.
+/// A piece of a host OCR split off at a space (`look.`, `com`, `Look.`: OCR capitalises
+/// such a piece at times): letters, digits, dots and dashes, at most a TLD-and-label's
+/// length. Kept only where it completes an address.
 fn is_domain_piece(s: &str) -> bool {
     (1..=30).contains(&s.len())
-        && s.chars().any(|c| c.is_ascii_lowercase())
+        && s.chars().any(|c| c.is_ascii_alphabetic())
         && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
 }
 
 fn looks_like_tld(s: &str) -> bool {

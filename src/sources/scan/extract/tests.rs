@@ -613,6 +613,12 @@ const CONTACT_REPAIRS: &[(&str, &[&str], &[&str])] = &[
         &["jan.jansen@samenverder.nl"],
         &[],
     ),
+    // A host split at a space, its second piece capitalised.
+    (
+        "[14]EE petravanderveen@out Look. com",
+        &["petravanderveen@outlook.com"],
+        &[],
+    ),
     // `l.` read as a capital `L`: the dot comes back where the name spells it.
     (
         "[30]Lieke Peters\n[14]Lpeters@polderlicht.nl",
