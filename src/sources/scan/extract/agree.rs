@@ -223,21 +223,27 @@ fn mend_local_parts(card: &mut Card, sure: &Sureness) {
         let Some((local, host)) = email.value.split_once('@') else {
             continue;
         };
-        if name_sure < email_sure || candidates.iter().any(|c| c == local) {
+        if candidates.iter().any(|c| c == local) {
             continue;
         }
+        let Some(fit) = only_fit(local, &candidates, ocr_slip) else {
+            continue;
+        };
+        // A lost head is no misreading: how surely OCR read the rest says nothing against
+        // the name that gives it back (`chel.green@` beside `Rachel Green`).
+        let head_lost = fit.len() > local.len() && fit.ends_with(local);
         // Where the address spells the whole name and could as well mend the name
         // (`ahmed.kramer@` beside `Anmed Kramer`), the two readings are alike: only a clearly
         // surer one decides.
-        if name_sure < email_sure + CLEARLY && name_fix(&name.value, &email.value).is_some() {
+        let alike =
+            name_sure < email_sure + CLEARLY && name_fix(&name.value, &email.value).is_some();
+        if !head_lost && (name_sure < email_sure || alike) {
             continue;
         }
-        if let Some(fit) = only_fit(local, &candidates, ocr_slip) {
-            *email = Field {
-                value: format!("{fit}@{host}"),
-                confidence: super::round(email.confidence * MENDED),
-            };
-        }
+        *email = Field {
+            value: format!("{fit}@{host}"),
+            confidence: super::round(email.confidence * MENDED),
+        };
     }
 }
 
@@ -508,6 +514,16 @@ mod tests {
             (0.95, 0.9, 0.8),
             "Liam Green",
             "l.green@evergreen.co.uk",
+        ),
+        // The head of the line lost, the rest read more surely than the name.
+        (
+            "Rachel Green",
+            "Oakridge Consulting",
+            "chel.green@oakridge.co.uk",
+            "",
+            (0.7, 0.9, 0.95),
+            "Rachel Green",
+            "rachel.green@oakridge.co.uk",
         ),
         // A head lost, or one letter added to the family name: two fits, no choice.
         (
