@@ -77,7 +77,7 @@ pub fn phone_lines(
     let mut words = words;
     for line in lines {
         let first: Vec<Word> = words.iter().filter(|w| w.line == line).cloned().collect();
-        if !looks_like_phone_line(&first) {
+        if !looks_like_phone_line(&first) && !doubtful_number_line(&first) {
             continue;
         }
         let phones = |ws: &[Word]| extract::extract(ws, region).phones.len();
@@ -93,6 +93,24 @@ pub fn phone_lines(
     }
     words
 }
+
+/// A line OCR read doubtfully (mean word confidence under [`DOUBTFUL`]) that holds a digit or
+/// a bracket: a phone line garbled at card scale past looking like one (`yo aed (242) MOED`
+/// for `T: +1 (212) 951-1658`, `Te (So SossA` for `T: +1 (312) 596-3374`) may be one. An
+/// address or a logo read so comes back with no valid number, and stays as it was.
+pub fn doubtful_number_line(line: &[Word]) -> bool {
+    let letters: usize = line.iter().map(|w| w.text.chars().count()).sum();
+    let mean = line.iter().map(|w| w.conf).sum::<f32>() / line.len().max(1) as f32;
+    letters >= 6
+        && mean < DOUBTFUL
+        && !line.iter().any(|w| w.text.contains('@'))
+        && line
+            .iter()
+            .any(|w| w.text.contains(|c: char| c.is_ascii_digit() || c == '('))
+}
+
+/// Mean word confidence (tesseract's `0..=100`) under which a line is read doubtfully.
+const DOUBTFUL: f32 = 60.0;
 
 /// A line with seven digits or more, or a `+` right before a digit: a phone line unless the
 /// extractor says otherwise.
@@ -360,6 +378,29 @@ mod tests {
         ] {
             let words = extract::words_from_text(text);
             assert_eq!(looks_like_phone_line(&words), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn doubtful_lines_with_a_digit_or_a_bracket_are_read_again() {
+        let with_conf = |text: &str, conf: f32| {
+            let mut words = extract::words_from_text(text);
+            for w in &mut words {
+                w.conf = conf;
+            }
+            words
+        };
+        for (text, conf, want) in [
+            ("yo aed (242) MOED", 40.0, true),
+            ("Te (So SossA", 35.0, true),
+            // Read surely, or no digit and no bracket, or too short, or an address line.
+            ("yo aed (242) MOED", 90.0, false),
+            ("Met hart en hoofd", 30.0, false),
+            ("(2)", 30.0, false),
+            ("jan@voorbeeld1.nl", 30.0, false),
+        ] {
+            let words = with_conf(text, conf);
+            assert_eq!(doubtful_number_line(&words), want, "{text} at {conf}");
         }
     }
 
