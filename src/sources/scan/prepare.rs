@@ -1940,7 +1940,12 @@ mod tests {
 
     /// A page of `lid` grey with filled rectangles `(x0, y0, x1, y1, colour)` on it.
     fn page(w: u32, h: u32, lid: u8, cards: &[(u32, u32, u32, u32, [u8; 3])]) -> DynamicImage {
-        let mut img = image::RgbImage::from_pixel(w, h, image::Rgb([lid, lid, lid]));
+        let img = image::RgbImage::from_pixel(w, h, image::Rgb([lid, lid, lid]));
+        paint(img, cards)
+    }
+
+    /// `img` with filled rectangles `(x0, y0, x1, y1, colour)` on it.
+    fn paint(mut img: image::RgbImage, cards: &[(u32, u32, u32, u32, [u8; 3])]) -> DynamicImage {
         for &(x0, y0, x1, y1, c) in cards {
             for y in y0..y1 {
                 for x in x0..x1 {
@@ -2004,7 +2009,7 @@ mod tests {
     fn uneven_page(lid: u8, spot: f32, patch: f32, cards: &[(u32, u32, [u8; 3])]) -> DynamicImage {
         let (w, h) = (1100u32, 1100u32);
         let rise = |v: f32| 1.0 / (1.0 + (-v / 12.0).exp());
-        let mut img = image::RgbImage::from_fn(w, h, |x, y| {
+        let img = image::RgbImage::from_fn(w, h, |x, y| {
             let (fx, fy) = (x as f32, y as f32);
             let inside = rise(fx - 550.0) * rise(970.0 - fx) * rise(fy - 600.0) * rise(860.0 - fy);
             let light =
@@ -2012,14 +2017,11 @@ mod tests {
             let v = (f32::from(lid) + light).min(255.0) as u8;
             image::Rgb([v, v, v])
         });
-        for &(x0, y0, c) in cards {
-            for y in y0..y0 + 270 {
-                for x in x0..x0 + 420 {
-                    img.put_pixel(x, y, image::Rgb(c));
-                }
-            }
-        }
-        DynamicImage::ImageRgb8(img)
+        let rects: Vec<_> = cards
+            .iter()
+            .map(|&(x, y, c)| (x, y, x + 420, y + 270, c))
+            .collect();
+        paint(img, &rects)
     }
 
     #[test]
