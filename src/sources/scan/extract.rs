@@ -366,6 +366,16 @@ fn push_token(text: &str, start: usize, toks: &mut Vec<Tok>) {
     });
 }
 
+/// Whether the `|` at `i` stands between an e-mail label and an address (`E | green@…`): no
+/// separator goes there, so it is the `l` of `l.green@…` with its dot read as a space.
+fn is_bar_of_address(line: &[&Word], i: usize) -> bool {
+    let label = i
+        .checked_sub(1)
+        .and_then(|p| line.get(p))
+        .is_some_and(|p| label_kind(&fold(&p.text)) == Some(Label::Email));
+    line[i].text.trim() == "|" && label && line.get(i + 1).is_some_and(|n| n.text.contains('@'))
+}
+
 fn is_separator(text: &str) -> bool {
     !text.is_empty()
         && text
@@ -451,12 +461,12 @@ fn segments(words: &[Word]) -> Vec<Seg> {
             continue;
         }
         let mut current: Vec<&Word> = Vec::new();
-        for w in line {
+        for (i, &w) in line.iter().enumerate() {
             let gap = current
                 .last()
                 .map(|p| w.left - (p.left + p.width))
                 .unwrap_or(0);
-            if is_separator(w.text.trim()) {
+            if is_separator(w.text.trim()) && !is_bar_of_address(&line, i) {
                 if !current.is_empty() {
                     segs.push(Seg::new(&current));
                     current.clear();
@@ -789,7 +799,12 @@ fn name_lines(segs: &[Seg]) -> Vec<Vec<String>> {
 /// (`Inge van der Meer`), or nearly: one letter apart in five or more. Without that evidence
 /// the word before an address stays out of it (`contact jan@…`).
 fn spaced_head(head: &str, local: &str, names: &[Vec<String>]) -> bool {
-    let head = fold(head);
+    // `|` for the `l` of an initial (`E | green@` for `E l.green@`).
+    let head = if head == "|" {
+        "l".to_owned()
+    } else {
+        fold(head)
+    };
     if head.is_empty() || !head.chars().all(|c| c.is_ascii_lowercase()) || local.is_empty() {
         return false;
     }
@@ -1335,7 +1350,7 @@ fn contains_words(haystack: &str, needle: &str) -> bool {
 fn phone_char(c: char) -> Option<char> {
     match c {
         '0'..='9' | '+' => Some(c),
-        'O' | 'o' => Some('0'),
+        'O' | 'o' | 'Q' => Some('0'),
         'I' | 'l' | '|' => Some('1'),
         _ => None,
     }

@@ -619,6 +619,20 @@ const CONTACT_REPAIRS: &[(&str, &[&str], &[&str])] = &[
         &["petravanderveen@outlook.com"],
         &[],
     ),
+    // The `l` of an initial read as `|` and its dot as a space: no separator between a label
+    // and its address. Without a name that spells it, the `|` stays out.
+    (
+        "[30]Liam Green\n[14]E | green@evergreen co uk",
+        &["l.green@evergreen.co.uk"],
+        &[],
+    ),
+    (
+        "[30]Piet Green\n[14]E | green@evergreen.co.uk",
+        &["green@evergreen.co.uk"],
+        &[],
+    ),
+    // A zero read as `Q`.
+    ("[14]M. Q6-37142606", &[], &["+31637142606"]),
     // `l.` read as a capital `L`: the dot comes back where the name spells it.
     (
         "[30]Lieke Peters\n[14]Lpeters@polderlicht.nl",
