@@ -1526,7 +1526,9 @@ fn take_phones(seg: &mut Seg, card: &mut Card) {
             }
         }
         let Some((k, written, (value, number_type))) = found else {
-            i = end + 1;
+            // No number starts here; one may start further on (`1 +31 50 270 8227`: a stray
+            // `1` OCR put before it).
+            i += 1;
             continue;
         };
         let label = match last_label {

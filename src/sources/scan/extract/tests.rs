@@ -631,6 +631,9 @@ const CONTACT_REPAIRS: &[(&str, &[&str], &[&str])] = &[
         &["green@evergreen.co.uk"],
         &[],
     ),
+    // A stray mark before a number is no part of it.
+    ("[14]1 +31 50 270 8227", &[], &["+31502708227"]),
+    ("[14]‘r 1 06 4917 9419", &[], &["+31649179419"]),
     // A zero read as `Q`.
     ("[14]M. Q6-37142606", &[], &["+31637142606"]),
     // `l.` read as a capital `L`: the dot comes back where the name spells it.
