@@ -818,6 +818,34 @@ fn spaced_head(head: &str, local: &str, names: &[Vec<String>]) -> bool {
     })
 }
 
+/// An address after an e-mail label whose `@` OCR read as a letter
+/// (`E rachel.wrighteblueharbour.com`): a local part that a name line of the card spells, one
+/// glyph OCR makes of an `@` (`e`, `©`, `&`, `Q`), then a host. Without a name that spells
+/// the local part no `@` is guessed.
+fn lost_at(token: &str, names: &[Vec<String>]) -> Option<String> {
+    let folded = fold(token);
+    if folded.contains(['@', '/']) || folded.starts_with("www") {
+        return None;
+    }
+    let mut spelled: Vec<String> = names
+        .iter()
+        .flat_map(|words| agree::local_parts_of(&words.join(" ")))
+        .collect();
+    // The longest first: `rachel.wright` before `rachel`.
+    spelled.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    spelled.iter().find_map(|local| {
+        let rest = folded.strip_prefix(local.as_str())?;
+        let mut chars = rest.chars();
+        let glyph = chars.next()?;
+        let host = chars.as_str();
+        if !matches!(glyph, 'e' | '©' | '&' | 'q') || !host.contains('.') || host.starts_with('.')
+        {
+            return None;
+        }
+        repair_email(&format!("{local}@{host}"))
+    })
+}
+
 /// `l.` read as a capital `L` (`Ldejong@` for `l.dejong@`: the dot sits at the foot of the
 /// `l`), where a name line of the card spells the address with `l.`. An address is written in
 /// lower case, so the capital is OCR's; without a name that vouches for the dot it stays
@@ -877,6 +905,20 @@ fn take_emails(seg: &mut Seg, names: &[Vec<String>], card: &mut Card, sure: &mut
         let t = &toks[i].text;
         let at = t.contains('@') || t.contains("(at)") || t.contains("[at]") || t.contains('©');
         if !at {
+            // (`E` alone counts: the label of an address whose `@` is lost.)
+            let labelled = i > 0 && label_kind(&fold(&toks[i - 1].text)) == Some(Label::Email);
+            if let Some(email) = labelled.then(|| lost_at(t, names)).flatten() {
+                let (start, end) = (toks[i].start, toks[i].end);
+                let read = seg.conf(start, end);
+                seg.mark(start, end);
+                if !card.emails.iter().any(|e| e.value == email) {
+                    sure.push(read);
+                    card.emails.push(Field {
+                        value: email,
+                        confidence: round(0.75 * ocr_factor(read)),
+                    });
+                }
+            }
             i += 1;
             continue;
         }

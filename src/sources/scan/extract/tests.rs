@@ -634,6 +634,23 @@ const CONTACT_REPAIRS: &[(&str, &[&str], &[&str])] = &[
     // A stray mark before a number is no part of it.
     ("[14]1 +31 50 270 8227", &[], &["+31502708227"]),
     ("[14]‘r 1 06 4917 9419", &[], &["+31649179419"]),
+    // The `@` read as an `e` after an e-mail label, where the name spells the local part; not
+    // without the label or the name.
+    (
+        "[30]Rachel Wright\n[14]E rachel.wrighteblueharbour.com",
+        &["rachel.wright@blueharbour.com"],
+        &[],
+    ),
+    (
+        "[30]Rachel Wright\n[14]rachel.wrighteblueharbour.com",
+        &[],
+        &[],
+    ),
+    (
+        "[30]Piet de Boer\n[14]E rachel.wrighteblueharbour.com",
+        &[],
+        &[],
+    ),
     // A zero read as `Q`.
     ("[14]M. Q6-37142606", &[], &["+31637142606"]),
     // `l.` read as a capital `L`: the dot comes back where the name spells it.
