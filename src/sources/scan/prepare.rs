@@ -740,23 +740,23 @@ pub fn find_cards(image: &DynamicImage) -> Vec<Quad> {
     //
     // Where the lid's light is uneven, the border strip's typical distance is its unevenness,
     // not its grain, and even the second threshold can sit above a navy card (63 against 35
-    // on a development page): lower thresholds follow, down to 20, each adding only regions of
-    // card shape that overlap none found and whose sides are a step ([`edge_step`]): at such
-    // thresholds a patterned tablecloth makes card-shaped blobs too, which fade out.
+    // on a development page): a third, lower threshold follows (half the second, not
+    // under 20), adding only regions of card shape that overlap none found and whose sides are
+    // a step ([`edge_step`]): at such a threshold a patterned tablecloth makes card-shaped
+    // blobs too, which fade out.
     let second = (typical * 3.0 + 15.0).clamp(20.0, 100.0);
-    let mut threshold = second;
     if level < DARK_BACKGROUND && second + 5.0 <= first {
-        loop {
+        let third = (second * 0.5).max(LEAST_THRESHOLD);
+        for threshold in [second, third] {
+            if threshold < second && threshold + 5.0 > second {
+                break;
+            }
             let more: Vec<Quad> = regions(&distance, threshold, tw, th)
                 .into_iter()
                 .filter(|q| !quads.iter().any(|f| boxes_overlap(f, q)))
                 .filter(|q| threshold >= second || edge_step(&distance, tw, th, q) >= EDGE_STEP)
                 .collect();
             quads.extend(more);
-            if threshold <= LEAST_THRESHOLD {
-                break;
-            }
-            threshold = (threshold * 0.7).max(LEAST_THRESHOLD);
         }
     }
     // Reading order: rows by the centre's height, then left to right.
@@ -901,8 +901,8 @@ fn edge_step(distance: &[f32], tw: u32, th: u32, q: &Quad) -> f32 {
 /// development pages: 29 and 35; blobs of a patterned tablecloth: 0).
 const EDGE_STEP: f32 = 15.0;
 
-/// The lowest threshold (distance from the background) at which cards are looked for on a dark
-/// lid.
+/// The lowest third threshold (distance from the background) at which cards are looked for on
+/// a dark lid.
 const LEAST_THRESHOLD: f32 = 20.0;
 
 /// A background darker than this (mean grey of the border strip) is a dark lid or table, on
@@ -1155,6 +1155,11 @@ fn split_stacked(
     };
     let mut best: Option<(f32, [Quad; 2])> = None;
     for cut in lo + len * 3 / 10..=lo + len * 7 / 10 {
+        // The seam first: it is cheap, and most places have none.
+        let strength = seam((cut - lo) as usize);
+        if strength < SEAM {
+            continue;
+        }
         let mut halves: [Option<Stats>; 2] = [None, None];
         for p in &pixels {
             let half = &mut halves[usize::from(along(p) >= cut)];
@@ -1169,9 +1174,8 @@ fn split_stacked(
         let (Some(qa), Some(qb)) = (card_quad(&a, tw, th), card_quad(&b, tw, th)) else {
             continue;
         };
-        let strength = seam((cut - lo) as usize);
         let sizes = a.area.max(b.area) as f32 / a.area.min(b.area) as f32;
-        if strength < SEAM || sizes > 1.5 || fill(&a, &qa).min(fill(&b, &qb)) < STACKED_FIT {
+        if sizes > 1.5 || fill(&a, &qa).min(fill(&b, &qb)) < STACKED_FIT {
             continue;
         }
         let score = strength;
@@ -2028,7 +2032,7 @@ mod tests {
     fn finds_a_navy_card_on_an_unevenly_lit_lid() {
         const NAVY: [u8; 3] = [25, 35, 70];
         const WHITE: [u8; 3] = [250, 250, 245];
-        let img = uneven_page(50, 90.0, 0.0, &[(100, 100, WHITE), (600, 700, NAVY)]);
+        let img = uneven_page(50, 70.0, 0.0, &[(100, 100, WHITE), (600, 700, NAVY)]);
         let quads = find_cards(&img);
         let tops: Vec<i32> = quads.iter().map(|q| (q[0].1 / 100.0) as i32).collect();
         assert_eq!(tops, [1, 7], "{quads:?}");
