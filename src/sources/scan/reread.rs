@@ -98,7 +98,7 @@ pub fn phone_lines(
 /// a bracket: a phone line garbled at card scale past looking like one (`yo aed (242) MOED`
 /// for `T: +1 (212) 951-1658`, `Te (So SossA` for `T: +1 (312) 596-3374`) may be one. An
 /// address or a logo read so comes back with no valid number, and stays as it was.
-pub fn doubtful_number_line(line: &[Word]) -> bool {
+fn doubtful_number_line(line: &[Word]) -> bool {
     let letters: usize = line.iter().map(|w| w.text.chars().count()).sum();
     let mean = line.iter().map(|w| w.conf).sum::<f32>() / line.len().max(1) as f32;
     letters >= 6
