@@ -141,7 +141,7 @@ pub fn extract(words: &[Word], default_country: &str) -> Card {
         country: default_country.to_ascii_uppercase(),
         ..Card::default()
     };
-    let names = name_lines(&segs);
+    let names = NameLines::of(&segs);
     let mut sure = agree::Sureness::default();
     for seg in segs.iter_mut() {
         take_emails(seg, &names, &mut card, &mut sure.emails);
@@ -777,20 +777,37 @@ fn looks_like_tld(s: &str) -> bool {
     )
 }
 
-/// The words of every line that could be a person's name (letters only, no `@`, no digits),
-/// folded: the evidence [`spaced_head`] needs.
-fn name_lines(segs: &[Seg]) -> Vec<Vec<String>> {
-    segs.iter()
-        .filter(|s| !s.text.contains('@') && !s.text.chars().any(|c| c.is_ascii_digit()))
-        .map(|s| {
-            fold(&s.text)
-                .split(|c: char| !c.is_alphabetic())
-                .filter(|w| !w.is_empty())
-                .map(str::to_string)
-                .collect::<Vec<_>>()
-        })
-        .filter(|words| (2..=6).contains(&words.len()))
-        .collect()
+/// The lines of a card that could be a person's name: the evidence the e-mail repairs need.
+struct NameLines {
+    /// The words of each such line (letters only, no `@`, no digits), folded.
+    words: Vec<Vec<String>>,
+    /// The local parts those names are commonly given ([`agree::local_parts_of`]), longest
+    /// first.
+    spelled: Vec<String>,
+}
+
+impl NameLines {
+    fn of(segs: &[Seg]) -> NameLines {
+        let words: Vec<Vec<String>> = segs
+            .iter()
+            .filter(|s| !s.text.contains('@') && !s.text.chars().any(|c| c.is_ascii_digit()))
+            .map(|s| {
+                fold(&s.text)
+                    .split(|c: char| !c.is_alphabetic())
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .filter(|words| (2..=6).contains(&words.len()))
+            .collect();
+        let mut spelled: Vec<String> = words
+            .iter()
+            .flat_map(|w| agree::local_parts_of(&w.join(" ")))
+            .collect();
+        spelled.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        spelled.dedup();
+        NameLines { words, spelled }
+    }
 }
 
 /// Whether `head` and `local` are the two parts of a local part whose dot OCR read as a space
@@ -822,18 +839,13 @@ fn spaced_head(head: &str, local: &str, names: &[Vec<String>]) -> bool {
 /// (`E rachel.wrighteblueharbour.com`): a local part that a name line of the card spells, one
 /// glyph OCR makes of an `@` (`e`, `©`, `&`, `Q`), then a host. Without a name that spells
 /// the local part no `@` is guessed.
-fn lost_at(token: &str, names: &[Vec<String>]) -> Option<String> {
+fn lost_at(token: &str, names: &NameLines) -> Option<String> {
     let folded = fold(token);
     if folded.contains(['@', '/']) || folded.starts_with("www") {
         return None;
     }
-    let mut spelled: Vec<String> = names
-        .iter()
-        .flat_map(|words| agree::local_parts_of(&words.join(" ")))
-        .collect();
     // The longest first: `rachel.wright` before `rachel`.
-    spelled.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    spelled.iter().find_map(|local| {
+    names.spelled.iter().find_map(|local| {
         let rest = folded.strip_prefix(local.as_str())?;
         let mut chars = rest.chars();
         let glyph = chars.next()?;
@@ -850,28 +862,21 @@ fn lost_at(token: &str, names: &[Vec<String>]) -> Option<String> {
 /// `l`), where a name line of the card spells the address with `l.`. An address is written in
 /// lower case, so the capital is OCR's; without a name that vouches for the dot it stays
 /// `ldejong@`.
-fn capital_l_as_l_dot(joined: &str, names: &[Vec<String>]) -> Option<String> {
+fn capital_l_as_l_dot(joined: &str, names: &NameLines) -> Option<String> {
     let rest = joined.strip_prefix('L')?;
     let (local, _) = rest.split_once('@')?;
     if !local.starts_with(|c: char| c.is_ascii_lowercase()) {
         return None;
     }
     let dotted = format!("l.{}", fold(local));
-    names
-        .iter()
-        .any(|words| agree::local_parts_of(&words.join(" ")).contains(&dotted))
-        .then(|| format!("l.{rest}"))
+    names.spelled.contains(&dotted).then(|| format!("l.{rest}"))
 }
 
 /// How many of the tokens just before an address's local part (one or two) belong to it: the
 /// pieces OCR cut a local part into (`ahmed.` `yi` | `lmaz`), joined without spaces, spell an
 /// address a name line of the card gives (`Ahmed Yilmaz` → `ahmed.yilmaz`), and the pieces
 /// hold the separator between the names.
-fn split_local(before: &[Tok], local: &str, names: &[Vec<String>]) -> Option<usize> {
-    let spelled: Vec<String> = names
-        .iter()
-        .flat_map(|words| agree::local_parts_of(&words.join(" ")))
-        .collect();
+fn split_local(before: &[Tok], local: &str, names: &NameLines) -> Option<usize> {
     (1..=2.min(before.len())).find(|&k| {
         let pieces = &before[before.len() - k..];
         let head: String = pieces.iter().map(|t| fold(&t.text)).collect();
@@ -884,7 +889,7 @@ fn split_local(before: &[Tok], local: &str, names: &[Vec<String>]) -> Option<usi
                     .chars()
                     .all(|c| c.is_alphanumeric() || ".-_".contains(c))
             })
-            && spelled.iter().any(|s| *s == format!("{head}{local}"))
+            && names.spelled.contains(&format!("{head}{local}"))
     })
 }
 
@@ -898,7 +903,7 @@ fn is_split_country(host: &str, next: &str) -> bool {
 
 /// Take the e-mail addresses of a segment into `card.emails`; `sure` gets how surely OCR read
 /// each one (mean word confidence), aligned with `card.emails`.
-fn take_emails(seg: &mut Seg, names: &[Vec<String>], card: &mut Card, sure: &mut Vec<f32>) {
+fn take_emails(seg: &mut Seg, names: &NameLines, card: &mut Card, sure: &mut Vec<f32>) {
     let toks = seg.tokens();
     let mut i = 0;
     while i < toks.len() {
@@ -964,7 +969,7 @@ fn take_emails(seg: &mut Seg, names: &[Vec<String>], card: &mut Card, sure: &mut
         // The dot of the local part read as a space, where a name line vouches for it.
         if a > 0 && token_label(&toks, a - 1).is_none() {
             if let Some((local, _)) = joined.split_once('@') {
-                if spaced_head(&toks[a - 1].text, &fold(local), names) {
+                if spaced_head(&toks[a - 1].text, &fold(local), &names.words) {
                     joined = format!("{}.{joined}", toks[a - 1].text);
                     a -= 1;
                 } else if let Some(k) = split_local(&toks[..a], &fold(local), names) {

@@ -747,10 +747,8 @@ pub fn find_cards(image: &DynamicImage) -> Vec<Quad> {
     let second = (typical * 3.0 + 15.0).clamp(20.0, 100.0);
     if level < DARK_BACKGROUND && second + 5.0 <= first {
         let third = (second * 0.5).max(LEAST_THRESHOLD);
-        for threshold in [second, third] {
-            if threshold < second && threshold + 5.0 > second {
-                break;
-            }
+        let lower = (third + 5.0 <= second).then_some(third);
+        for threshold in std::iter::once(second).chain(lower) {
             let more: Vec<Quad> = regions(&distance, threshold, tw, th)
                 .into_iter()
                 .filter(|q| !quads.iter().any(|f| boxes_overlap(f, q)))
@@ -1178,9 +1176,8 @@ fn split_stacked(
         if sizes > 1.5 || fill(&a, &qa).min(fill(&b, &qb)) < STACKED_FIT {
             continue;
         }
-        let score = strength;
-        if best.as_ref().is_none_or(|(s, _)| score > *s) {
-            best = Some((score, [qa, qb]));
+        if best.as_ref().is_none_or(|(s, _)| strength > *s) {
+            best = Some((strength, [qa, qb]));
         }
     }
     best.map(|(_, quads)| quads.to_vec()).unwrap_or_default()

@@ -99,9 +99,9 @@ pub fn phone_lines(
 /// for `T: +1 (212) 951-1658`, `Te (So SossA` for `T: +1 (312) 596-3374`) may be one. An
 /// address or a logo read so comes back with no valid number, and stays as it was.
 fn doubtful_number_line(line: &[Word]) -> bool {
-    let letters: usize = line.iter().map(|w| w.text.chars().count()).sum();
+    let chars: usize = line.iter().map(|w| w.text.chars().count()).sum();
     let mean = line.iter().map(|w| w.conf).sum::<f32>() / line.len().max(1) as f32;
-    letters >= 6
+    chars >= 6
         && mean < DOUBTFUL
         && !line.iter().any(|w| w.text.contains('@'))
         && line
