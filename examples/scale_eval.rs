@@ -221,9 +221,33 @@ fn main() {
         eprintln!("candidate share {:.4}", out.model.candidate_share);
     }
     eprintln!(
-        "engine seconds: block {:.1}, compare {:.1}, model {:.1}, score {:.1}, cluster+evidence {:.1}",
+        "engine seconds: block {:.2}, compare {:.2}, model {:.2}, score {:.2}, cluster+evidence {:.2}",
         s.seconds[0], s.seconds[1], s.seconds[2], s.seconds[3], s.seconds[4]
     );
+    eprintln!("output digest: {}", digest(&out));
+}
+
+/// SHA-256 over everything the engine decided: the clusters, every merge and every uncertain
+/// pair with its evidence and exact weight. Equal digests at different thread counts show that
+/// the output does not depend on them.
+fn digest(out: &netwerk_import::dedup::engine::Outcome) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for g in out.clusters.iter() {
+        for i in g {
+            h.update((*i as u64).to_le_bytes());
+        }
+        h.update(b"|");
+    }
+    for (tag, list) in [(b"m", &out.merges), (b"u", &out.uncertain)] {
+        for e in list {
+            h.update(tag);
+            h.update(e.to_string().as_bytes());
+            h.update(e.weight.to_bits().to_le_bytes());
+            h.update(e.probability.to_bits().to_le_bytes());
+        }
+    }
+    hex::encode(h.finalize())
 }
 
 /// `--calibration`: how the model's probabilities compare with the truth, and what the missed
