@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 root=..
 corpus=${FUZZ_CORPUS:-corpus}
-mkdir -p "$corpus"/{vcard,csv,json,ics,extract,normalize}
+mkdir -p "$corpus"/{vcard,csv,json,ics,extract,normalize,prepare}
 
 copy() { # copy <target> <files...>: each file under a name made from its path
     local target=$1
@@ -23,6 +23,7 @@ copy json "$root"/fixtures/json/*.json "$root"/fixtures/json/malformed/* "$root"
 copy ics "$root"/fixtures/demo/exports/*.ics "$root"/fuzz/seeds/ics/*
 copy extract "$root"/fuzz/seeds/extract/*
 copy normalize "$root"/fuzz/seeds/normalize/*
+copy prepare "$root"/fuzz/seeds/prepare/*
 # The real-world vCards of ../shared/corpus (iPhone, Android, Outlook, Lotus Notes…) where that
 # folder exists (SHARED_CORPUS elsewhere): seeds for the local corpus only, never committed.
 shared=${SHARED_CORPUS:-$root/../shared/corpus}

@@ -24,6 +24,7 @@ const TARGETS: &[(&str, Check)] = &[
     ("ics", checks::ics),
     ("extract", checks::extract),
     ("normalize", checks::normalize),
+    ("prepare", checks::prepare),
 ];
 
 /// The folders of kept inputs, each with one folder per target.

@@ -9,7 +9,8 @@
 //! a contact written with our vCard exporter reads back with the same name, e-mails and
 //! phones, normalisers are idempotent, confidences stay in `0.0..=1.0`.
 //!
-//! It depends on `netwerk_import` and `std` only: no `arbitrary`, no libFuzzer, so that the main
+//! It depends on `netwerk_import`, `image` (a dependency of the main crate already, for the
+//! `prepare` target's pictures) and `std` only: no `arbitrary`, no libFuzzer, so that the main
 //! crate needs no new dev-dependency to replay the regressions. The card-text target therefore
 //! builds its words with a small byte decoder of its own ([`words`]) instead of `arbitrary`.
 //!
@@ -357,5 +358,52 @@ pub fn normalize(bytes: &[u8]) {
                 phone::Phone::NotAPhone(_) => {}
             }
         }
+    }
+}
+
+/// The image half of the scan reader, without the decoders (other crates' code) and without
+/// OCR: card finding, perspective, straightening and light flattening (`prepare::cards`) on a
+/// picture drawn from the bytes. Bytes: the width and height of a small picture (1 to 64 pixels
+/// each), a scale (1 to 16) and a flag byte (bit 0: colour, as JPEG photos decode), then its
+/// pixels row by row (missing ones black). The picture is scaled up smoothly, so that a few
+/// bytes draw blocks with soft edges: cards on a background, a shadow, a second card.
+/// Checked: no panic, at least one image comes out (the whole picture when no card stands
+/// out), each of a size inside the bounds the cutter promises, with a small, finite skew.
+pub fn prepare(bytes: &[u8]) {
+    use image::{imageops::FilterType, DynamicImage, GrayImage, RgbImage};
+    use netwerk_import::sources::scan::prepare::{self, CARD_LONG_SIDE};
+    let mut u = Bytes(bytes);
+    let (Some(w), Some(h), Some(scale), Some(flags)) = (u.u8(), u.u8(), u.u8(), u.u8()) else {
+        return;
+    };
+    let (w, h) = (u32::from(w % 64) + 1, u32::from(h % 64) + 1);
+    let scale = u32::from(scale % 16) + 1;
+    let colour = flags & 1 == 1;
+    let mut pixels = u.0.to_vec();
+    pixels.resize((w * h * if colour { 3 } else { 1 }) as usize, 0);
+    let small = if colour {
+        DynamicImage::ImageRgb8(RgbImage::from_raw(w, h, pixels).expect("sized above"))
+    } else {
+        DynamicImage::ImageLuma8(GrayImage::from_raw(w, h, pixels).expect("sized above"))
+    };
+    let picture = small.resize_exact(w * scale, h * scale, FilterType::Triangle);
+    let cards = prepare::cards(&picture);
+    assert!(!cards.is_empty(), "neither a card nor the whole picture");
+    let long = (w * scale).max(h * scale);
+    for c in &cards {
+        let (cw, ch) = c.image.dimensions();
+        let most = if c.cropped { 4 * CARD_LONG_SIDE } else { long };
+        assert!(
+            (1..=most).contains(&cw) && (1..=most).contains(&ch),
+            "prepared {cw}×{ch} from a {}×{} picture (cropped: {})",
+            w * scale,
+            h * scale,
+            c.cropped
+        );
+        assert!(
+            c.skew.is_finite() && c.skew.abs() <= 10.0,
+            "skew {} is not a small angle",
+            c.skew
+        );
     }
 }
