@@ -13,20 +13,11 @@
 //! a clear message and exit 2, and the index still holds the previous run, intact. Needs root
 //! (`mount`); skipped with a printed reason where mounting is not permitted.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// The binary under test; `NETWERK_IMPORT_BIN` overrides it (see tests/hostile.rs: worktrees
-/// that share a target folder overwrite each other's binary).
-fn bin() -> Command {
-    let path = std::env::var_os("NETWERK_IMPORT_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_netwerk-import")));
-    let mut cmd = Command::new(path);
-    cmd.env_remove("NETWERK_INDEX").env_remove("RUST_LOG");
-    cmd
-}
 
 fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
     std::env::var(name)
@@ -37,7 +28,7 @@ fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
 
 /// Start an import of `input` into `index` (not waited for).
 fn start_import(index: &Path, input: &Path) -> std::process::Child {
-    bin()
+    common::command()
         .arg("--index")
         .arg(index)
         .arg("--quiet")
@@ -55,7 +46,7 @@ fn import(index: &Path, input: &Path) -> std::process::Output {
 
 /// The index as the user sees it: the JSON Lines export and the row count of every table.
 fn canonical(index: &Path) -> String {
-    let out = bin()
+    let out = common::command()
         .arg("--index")
         .arg(index)
         .args(["export", "--format", "jsonl"])

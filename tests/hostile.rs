@@ -10,6 +10,8 @@
 //! --test-threads=1` prints the table of HARDENING.md. Discovery's own handling of loops and
 //! FIFOs is unit-tested in tests/discover.rs; this file checks the whole run.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -17,15 +19,6 @@ use std::time::Instant;
 const GOOD: &str =
     "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Eva de Boer\r\nEMAIL:eva@voorbeeld.nl\r\nEND:VCARD\r\n";
 const MIB: u64 = 1024 * 1024;
-
-/// The binary under test. `NETWERK_IMPORT_BIN` overrides it: several worktrees that share one
-/// `CARGO_TARGET_DIR` overwrite each other's `target/debug/netwerk-import`, so a run that must
-/// test this tree's binary copies it away first and points here (HARDENING.md).
-fn bin_path() -> PathBuf {
-    std::env::var_os("NETWERK_IMPORT_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_netwerk-import")))
-}
 
 /// What one run of the binary gave.
 struct Outcome {
@@ -60,7 +53,7 @@ fn run_measured(index: &Path, args: &[&std::ffi::OsStr], as_user: Option<u32>) -
         argv.push(format!("--regid={uid}").into());
         argv.push("--clear-groups".into());
     }
-    argv.push(bin_path().into());
+    argv.push(common::bin_path().into());
     let mut cmd = if time.exists() {
         Command::new(time)
     } else {
@@ -106,7 +99,7 @@ fn import(input: &Path) -> (PathBuf, Outcome) {
 }
 
 fn export(index: &Path) -> String {
-    let out = Command::new(bin_path())
+    let out = Command::new(common::bin_path())
         .env_remove("NETWERK_INDEX")
         .arg("--index")
         .arg(index)

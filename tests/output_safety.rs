@@ -12,18 +12,10 @@
 //! The exporters' own unit tests and properties (tests/export_*.rs) check the writers on
 //! built persons; this file checks the whole path from a hostile source file to the output.
 
+mod common;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn bin() -> Command {
-    let path = std::env::var_os("NETWERK_IMPORT_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_netwerk-import")));
-    let mut cmd = Command::new(path);
-    cmd.env_remove("NETWERK_INDEX").env_remove("RUST_LOG");
-    cmd
-}
 
 const MALLORY_VCF: &str = concat!(
     "BEGIN:VCARD\r\nVERSION:3.0\r\n",
@@ -57,7 +49,7 @@ fn hostile_index(dir: &Path) -> PathBuf {
     std::fs::write(input.join("google.csv"), GOOGLE_CSV).expect("write");
     std::fs::write(input.join("friends.json"), FRIENDS_JSON).expect("write");
     let index = dir.join("index.db");
-    let out = bin()
+    let out = common::command()
         .arg("--index")
         .arg(&index)
         .arg(&input)
@@ -73,7 +65,7 @@ fn hostile_index(dir: &Path) -> PathBuf {
 }
 
 fn export(index: &Path, format: &str) -> String {
-    let out = bin()
+    let out = common::command()
         .arg("--index")
         .arg(index)
         .args(["export", "--format", format])
@@ -205,7 +197,7 @@ fn vcard_export_reads_back_to_exactly_the_same_values() {
     std::fs::create_dir(&back).expect("mkdir");
     std::fs::write(back.join("export.vcf"), &vcf).expect("write");
     let index2 = dir.path().join("index2.db");
-    let out = bin()
+    let out = common::command()
         .arg("--index")
         .arg(&index2)
         .arg(&back)

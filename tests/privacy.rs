@@ -9,27 +9,17 @@
 //! - stderr at the default level and at `-v` holds no contact value of the fixture (names,
 //!   e-mails, phone numbers), while every diagnostic still gives `path:line`.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-
-fn bin_path() -> PathBuf {
-    std::env::var_os("NETWERK_IMPORT_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_netwerk-import")))
-}
-
-fn bin() -> Command {
-    let mut cmd = Command::new(bin_path());
-    cmd.env_remove("NETWERK_INDEX").env_remove("RUST_LOG");
-    cmd
-}
 
 /// The binary run through `sh` with `umask 000` set first.
 fn with_umask_000() -> Command {
     let mut cmd = Command::new("sh");
     cmd.arg("-c")
         .arg("umask 000; exec \"$0\" \"$@\"")
-        .arg(bin_path())
+        .arg(common::bin_path())
         .env_remove("NETWERK_INDEX")
         .env_remove("RUST_LOG");
     cmd
@@ -122,10 +112,10 @@ fn everything_written_is_owner_only_even_with_umask_000() {
 fn run(netns: bool, args: &[&std::ffi::OsStr]) -> (Option<i32>, Vec<u8>, String) {
     let mut cmd = if netns {
         let mut c = Command::new("unshare");
-        c.arg("-n").arg(bin_path());
+        c.arg("-n").arg(common::bin_path());
         c
     } else {
-        Command::new(bin_path())
+        Command::new(common::bin_path())
     };
     let out = cmd
         .env_remove("NETWERK_INDEX")
@@ -274,7 +264,7 @@ fn stderr_holds_no_contact_values_at_default_and_verbose_levels() {
     let shown = input.to_string_lossy().into_owned();
     for (i, flags) in [&[][..], &["-v"][..]].iter().enumerate() {
         let index = dir.path().join(format!("index-{i}.db"));
-        let out = bin()
+        let out = common::command()
             .arg("--index")
             .arg(&index)
             .args(*flags)
@@ -307,7 +297,7 @@ fn stderr_holds_no_contact_values_at_default_and_verbose_levels() {
             );
         }
         // The values were imported all the same.
-        let export = bin()
+        let export = common::command()
             .arg("--index")
             .arg(&index)
             .args(["export", "--format", "jsonl"])
@@ -324,7 +314,7 @@ fn stderr_holds_no_contact_values_at_default_and_verbose_levels() {
     }
     // -vv is where contact values may appear (debug): the change list names persons.
     let index = dir.path().join("index-vv.db");
-    let out = bin()
+    let out = common::command()
         .arg("--index")
         .arg(&index)
         .arg("-vv")

@@ -6,9 +6,25 @@
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
+/// The binary under test. `NETWERK_IMPORT_BIN` overrides it: several worktrees that share one
+/// `CARGO_TARGET_DIR` overwrite each other's `target/debug/netwerk-import`, so a run that must
+/// test this tree's binary copies it away first and points here (HARDENING.md).
+pub fn bin_path() -> PathBuf {
+    std::env::var_os("NETWERK_IMPORT_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_netwerk-import")))
+}
+
 /// The binary under test, with no index or log level inherited from the environment.
 pub fn bin() -> Command {
-    let mut cmd = Command::cargo_bin("netwerk-import").expect("binary built");
+    let mut cmd = Command::new(bin_path());
+    cmd.env_remove("NETWERK_INDEX").env_remove("RUST_LOG");
+    cmd
+}
+
+/// [`bin`] as a `std::process::Command`, for tests that spawn, signal or time the child.
+pub fn command() -> std::process::Command {
+    let mut cmd = std::process::Command::new(bin_path());
     cmd.env_remove("NETWERK_INDEX").env_remove("RUST_LOG");
     cmd
 }
