@@ -4,7 +4,12 @@
 //! the engine runs. Prints timings, counts and pairwise precision, recall and F1.
 //!
 //! `cargo run --release --example scale_eval -- N [SEED] [--threads T] [--show-errors K]
-//! [--calibration] [--full-names]`
+//! [--calibration] [--full-names] [--write DIR]`
+//!
+//! `--write DIR` also writes the generated CSV files into `DIR/data` (`<first record>-<source>.csv`)
+//! and `DIR/truth.tsv` (file name, 1-based data row, person), so that the same corpus can be
+//! imported by the binary itself (`netwerk-import DIR/data`) and its export scored with
+//! `scripts/scale_score.py`.
 //!
 //! `--full-names` turns on the engine's joint full-name counts (`dedup::fullname`, off by
 //! default).
@@ -41,6 +46,7 @@ fn main() {
     let mut show_errors = 0usize;
     let mut calibration = false;
     let mut full_names = false;
+    let mut write: Option<std::path::PathBuf> = None;
     let mut positional = 0;
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -50,6 +56,10 @@ fn main() {
         }
         if arg == "--full-names" {
             full_names = true;
+            continue;
+        }
+        if arg == "--write" {
+            write = it.next().map(std::path::PathBuf::from);
             continue;
         }
         if arg == "--calibration" {
@@ -84,6 +94,12 @@ fn main() {
     let mut rejected = 0usize;
     // Only for --show-errors: the contacts, to print the records of wrong clusters.
     let mut kept: Vec<Contact> = Vec::new();
+    let mut truth_file = write.as_ref().map(|dir| {
+        std::fs::create_dir_all(dir.join("data")).expect("--write: create the folder");
+        std::io::BufWriter::new(
+            std::fs::File::create(dir.join("truth.tsv")).expect("--write: create truth.tsv"),
+        )
+    });
     let mut first = 0;
     while first < n {
         let count = CHUNK.min(n - first);
@@ -91,6 +107,14 @@ fn main() {
         for ((name, bytes), ids) in chunk.files.iter().zip(&chunk.truth) {
             for id in ids {
                 *rows_per_person.entry(*id).or_default() += 1;
+            }
+            if let (Some(dir), Some(out)) = (&write, truth_file.as_mut()) {
+                use std::io::Write;
+                let file = format!("{first:07}-{name}");
+                std::fs::write(dir.join("data").join(&file), bytes).expect("--write: write a file");
+                for (row, id) in ids.iter().enumerate() {
+                    writeln!(out, "{file}\t{}\t{id}", row + 1).expect("--write: truth.tsv");
+                }
             }
             let read = table::read(name, bytes, &opts);
             rejected += read.rejected.len();

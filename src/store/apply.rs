@@ -209,7 +209,16 @@ pub(super) fn apply(
     }
 
     // Calendars never change who is who: skip identity when only they (or deletions) changed.
-    if todo.iter().any(|(f, _)| f.kind != SourceKind::Ics) {
+    let needs_identity = todo.iter().any(|(f, _)| f.kind != SourceKind::Ics);
+    let wrote_files = !todo.is_empty();
+    let dry_run = run.dry_run;
+    // Every record is in the index now, and identity reads them back from there: free the
+    // run's own copies (raw text, source fields, normalised contact) before it builds its
+    // copies. At a million records that is gigabytes (BENCH-DEDUP.md, section 8).
+    drop(todo);
+    drop(unchanged);
+    drop(run);
+    if needs_identity {
         let counts = w.identify(&mut changes)?;
         counts.fill(&mut outcome);
     } else {
@@ -218,7 +227,7 @@ pub(super) fn apply(
         outcome.uncertain =
             uncertain_total(&tx).ctx(index, || "counting the pairs to review".to_string())?;
     }
-    if !todo.is_empty() {
+    if wrote_files {
         w.link_calendars()?;
     }
     changes.encounters_added = w.encounters_added.get();
@@ -240,7 +249,7 @@ pub(super) fn apply(
     outcome.changes = changes;
     w.finish_run(&outcome)?;
 
-    if run.dry_run {
+    if dry_run {
         // Everything was computed inside the transaction; dropping it undoes every write,
         // the `runs` row included.
         drop(tx);
