@@ -32,22 +32,28 @@ def main():
         for i, row in enumerate(rows[1:], start=1):
             rec_ids[(path, i)] = row[0]
             truth[entity(row[0])] += 1
+    print_scores(export, truth, lambda s: entity(rec_ids[(s["path"], s["record"])]))
+
+
+def print_scores(export, truth, entity_of):
+    """Pairwise scores of the persons in EXPORT against TRUTH (entity -> rows), where
+    ENTITY_OF maps an exported source ({"path", "record", ...}) to its entity. Prints rows,
+    persons, true pairs, predicted pairs, true positives, precision, recall, F1."""
     true_pairs = sum(n * (n - 1) // 2 for n in truth.values())
     predicted = tp = persons = 0
     with open(export, encoding="utf-8") as f:
         for line in f:
             persons += 1
             sources = json.loads(line)["sources"]
-            ents = Counter(entity(rec_ids[(s["path"], s["record"])]) for s in sources)
+            ents = Counter(entity_of(s) for s in sources)
             k = len(sources)
             predicted += k * (k - 1) // 2
             tp += sum(n * (n - 1) // 2 for n in ents.values())
     precision = tp / max(predicted, 1)
     recall = tp / max(true_pairs, 1)
     f1 = 2 * precision * recall / max(precision + recall, 1e-300)
-    print(f"{len(rec_ids)}\t{persons}\t{true_pairs}\t{predicted}\t{tp}\t"
+    print(f"{sum(truth.values())}\t{persons}\t{true_pairs}\t{predicted}\t{tp}\t"
           f"{precision:.4f}\t{recall:.4f}\t{f1:.4f}")
-
 
 if __name__ == "__main__":
     main()

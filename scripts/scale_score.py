@@ -10,10 +10,12 @@ pairs inside an exported person, true pairs all pairs of rows of one generated p
 the reader rejected counts as missed pairs). Prints one line of tab-separated figures: rows,
 exported persons, true pairs, predicted pairs, true positives, precision, recall, F1.
 """
-import json
 import os
 import sys
 from collections import Counter
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from febrl_score import print_scores  # noqa: E402  (the same pair counting)
 
 
 def main():
@@ -25,23 +27,8 @@ def main():
             name, row, person = line.rstrip("\n").split("\t")
             person_of[(name, int(row))] = int(person)
             truth[int(person)] += 1
-    true_pairs = sum(n * (n - 1) // 2 for n in truth.values())
-    predicted = tp = persons = 0
-    with open(export, encoding="utf-8") as f:
-        for line in f:
-            persons += 1
-            sources = json.loads(line)["sources"]
-            people = Counter(
-                person_of[(os.path.basename(s["path"]), s["record"])] for s in sources
-            )
-            k = len(sources)
-            predicted += k * (k - 1) // 2
-            tp += sum(n * (n - 1) // 2 for n in people.values())
-    precision = tp / max(predicted, 1)
-    recall = tp / max(true_pairs, 1)
-    f1 = 2 * precision * recall / max(precision + recall, 1e-300)
-    print(f"{len(person_of)}\t{persons}\t{true_pairs}\t{predicted}\t{tp}\t"
-          f"{precision:.4f}\t{recall:.4f}\t{f1:.4f}")
+    print_scores(export, truth,
+                 lambda s: person_of[(os.path.basename(s["path"]), s["record"])])
 
 
 if __name__ == "__main__":
