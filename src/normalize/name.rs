@@ -612,6 +612,13 @@ fn from_parts(
     if family_first && family.len() > 1 {
         take_titles(&mut family, &mut parts.prefix, 1);
     }
+    // A given name of initials in capitals (`V.D.`) stays the given name, although `v.d.` is
+    // also the particle `van der`: initials are how this normaliser writes a given name it
+    // found as initials, and a source writes the particle in lower case.
+    let initials_only = !given.is_empty()
+        && given
+            .iter()
+            .all(|t| is_initials(t) && !t.chars().any(char::is_lowercase));
     let mut suffix = Vec::new();
     if family.is_empty() {
         // Degrees follow the family name; only a lone given name carries them itself.
@@ -627,6 +634,7 @@ fn from_parts(
             let mut all = std::mem::take(&mut given);
             all.append(&mut family);
             let start = family_start(&all, g, family_first);
+            let start = if initials_only { start.max(g) } else { start };
             family = all.split_off(start);
             given = all;
             let mut found = take_suffixes(&mut family, 1);
@@ -1064,6 +1072,8 @@ mod tests {
         ),
         (("Jan", "Pieter", "Berg"), ("", "Jan Pieter", "Berg", "")),
         (("Jan van der", "", "Berg"), ("", "Jan", "van der Berg", "")),
+        (("V.D.", "", "Berg"), ("", "V.D.", "Berg", "")),
+        (("v.d.", "", "Berg"), ("", "", "v.d. Berg", "")),
         (("Jan", "", "van der Berg"), ("", "Jan", "van der Berg", "")),
         (
             ("Jan", "", "Berg, van der"),
