@@ -99,8 +99,7 @@ fn import(input: &Path) -> (PathBuf, Outcome) {
 }
 
 fn export(index: &Path) -> String {
-    let out = Command::new(common::bin_path())
-        .env_remove("NETWERK_INDEX")
+    let out = common::command()
         .arg("--index")
         .arg(index)
         .args(["export", "--format", "jsonl"])

@@ -15,18 +15,17 @@ pub fn bin_path() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_netwerk-import")))
 }
 
-/// The binary under test, with no index or log level inherited from the environment.
-pub fn bin() -> Command {
-    let mut cmd = Command::new(bin_path());
-    cmd.env_remove("NETWERK_INDEX").env_remove("RUST_LOG");
-    cmd
-}
-
-/// [`bin`] as a `std::process::Command`, for tests that spawn, signal or time the child.
+/// The binary under test, with no index or log level inherited from the environment, as a
+/// `std::process::Command` (for tests that spawn, signal or time the child).
 pub fn command() -> std::process::Command {
     let mut cmd = std::process::Command::new(bin_path());
     cmd.env_remove("NETWERK_INDEX").env_remove("RUST_LOG");
     cmd
+}
+
+/// [`command`] with `assert_cmd`'s assertions.
+pub fn bin() -> Command {
+    Command::from_std(command())
 }
 
 /// `fixtures/demo`: three people met at two events, in every kind of source.
