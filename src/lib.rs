@@ -24,6 +24,7 @@ pub mod diag;
 pub mod discover;
 pub mod encounter;
 pub mod export;
+pub mod lap;
 pub mod model;
 pub mod normalize;
 pub mod pipeline;

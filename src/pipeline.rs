@@ -241,9 +241,11 @@ pub fn import(
 ) -> Result<Summary> {
     // The whole run holds the index: reading takes long, and two runs must not interleave.
     let _lock = IndexLock::acquire(index_path, cfg.wait)?;
+    let mut laps = crate::lap::Laps::start("import");
     let spinner = bar(progress, None, "discovering");
     let found = discover::run(&cfg.paths);
     spinner.finish_and_clear();
+    laps.lap("discovering");
 
     let mut index = Index::open(index_path)
         .with_context(|| format!("opening the index {}", index_path.display()))?;
@@ -280,6 +282,7 @@ pub fn import(
         })
         .collect();
     reading.finish_and_clear();
+    laps.lap("reading and normalising");
 
     // Paths found, or found but unreadable: never marked deleted.
     let mut present: Vec<String> = found.files.iter().map(|f| f.display.clone()).collect();
@@ -375,6 +378,7 @@ pub fn import(
         .apply(run)
         .with_context(|| format!("updating the index {}", index_path.display()))?;
     writing.finish_and_clear();
+    laps.lap("updating the index");
 
     if let Some(run_id) = outcome.run_id {
         for (kind, new, updated) in index.persons_by_kind(run_id)? {
@@ -397,6 +401,7 @@ pub fn import(
         let (data, path) = write_default_report(&index, index_path)?;
         let shown = path.display().to_string();
         summary.report = Some(crate::report::render_terminal(&data, Some(&shown)));
+        laps.lap("writing the report");
     }
     summary.diagnostics.sort();
     summary.diagnostics.dedup();

@@ -130,7 +130,7 @@ pub struct Stats {
     /// Probability that two random records are one person, as estimated.
     pub prior: f64,
     /// Seconds spent per stage: blocking, comparing the candidates, estimating the model
-    /// (random sample and EM), scoring, clustering with evidence. For the benchmarks only.
+    /// (random sample and EM), scoring, clustering with evidence. For the benchmarks and `-v`.
     pub seconds: [f64; 5],
 }
 

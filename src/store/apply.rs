@@ -43,6 +43,7 @@ use crate::encounter;
 use crate::model::{Contact, SourceKind};
 use crate::normalize::text::fold;
 use crate::store::{EncounterInput, EventInput, FileInput, RecordInput};
+use rayon::prelude::*;
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -169,6 +170,7 @@ pub(super) fn apply(
     outcome.run_id = Some(w.run_id);
     outcome.changed = true;
 
+    let mut laps = crate::lap::Laps::start("index");
     let mut changes = Changes::default();
     let mut by_kind: BTreeMap<SourceKind, usize> = BTreeMap::new();
     for (file, has_previous) in &todo {
@@ -218,6 +220,7 @@ pub(super) fn apply(
     drop(todo);
     drop(unchanged);
     drop(run);
+    laps.lap("writing files and records");
     if needs_identity {
         let counts = w.identify(&mut changes)?;
         counts.fill(&mut outcome);
@@ -230,6 +233,7 @@ pub(super) fn apply(
     if wrote_files {
         w.link_calendars()?;
     }
+    laps.lap("identity and calendars");
     changes.encounters_added = w.encounters_added.get();
     for list in [
         &mut changes.files_new,
@@ -258,6 +262,7 @@ pub(super) fn apply(
     }
     tx.commit()
         .ctx(index, || "committing the run".to_string())?;
+    laps.lap("committing");
     Ok(outcome)
 }
 
@@ -338,6 +343,42 @@ fn restored_files(
     }
     out.sort_by(|a, b| a.1.cmp(&b.1));
     Ok(out)
+}
+
+/// Records encoded in parallel at a time by [`Writer::insert_records`].
+const ENCODE_CHUNK: usize = 4096;
+
+/// The values of an imported record's rows that take work to compute but no index: its
+/// hashes, its JSON, its key rows and the encounters it tells.
+struct Encoded {
+    raw_hash: String,
+    stable_key: String,
+    raw_json: Result<String, serde_json::Error>,
+    contact_json: Result<String, serde_json::Error>,
+    keys: Vec<KeyRow>,
+    encounters: Vec<EncounterInput>,
+}
+
+impl Encoded {
+    fn of(file: &FileInput, rec: &RecordInput) -> Encoded {
+        let raw_hash = sha256_hex(rec.raw.raw.as_bytes());
+        Encoded {
+            stable_key: stable_key(&file.path, rec.raw.source.record, &raw_hash),
+            raw_hash,
+            raw_json: json::raw_to_json(&rec.raw),
+            contact_json: json::contact_to_json(&rec.contact),
+            keys: keys(&rec.contact),
+            encounters: encounter::for_record(&rec.raw, &rec.contact, file.encounter.as_ref()),
+        }
+    }
+}
+
+/// Whether a person is new to the index in this run (no row yet), so that nothing of it
+/// needs clearing before it is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fresh {
+    Yes,
+    No,
 }
 
 pub(super) struct Writer<'a> {
@@ -466,10 +507,24 @@ impl Writer<'_> {
             .collect();
         // Stable: records with the same ordinal (a reader bug) keep their given order.
         items.sort_by_key(|(ordinal, _)| *ordinal);
-        for (_, item) in items {
-            match item {
-                Item::Imported(rec) => self.insert_imported(file_id, file, rec)?,
-                Item::Rejected(rej) => self.insert_rejected(file_id, file, rej)?,
+        // What each record's rows hold is worked out in parallel, a chunk at a time (so a big
+        // file's JSON never sits in memory whole); the rows are written in file order.
+        for chunk in items.chunks(ENCODE_CHUNK) {
+            let encoded: Vec<Option<Encoded>> = chunk
+                .par_iter()
+                .map(|(_, item)| match item {
+                    Item::Imported(rec) => Some(Encoded::of(file, rec)),
+                    Item::Rejected(_) => None,
+                })
+                .collect();
+            for ((_, item), enc) in chunk.iter().zip(encoded) {
+                match (item, enc) {
+                    (Item::Imported(rec), Some(enc)) => {
+                        self.insert_imported(file_id, file, rec, enc)?
+                    }
+                    (Item::Rejected(rej), _) => self.insert_rejected(file_id, file, rej)?,
+                    (Item::Imported(_), None) => unreachable!("every imported record is encoded"),
+                }
             }
         }
         Ok(())
@@ -480,14 +535,15 @@ impl Writer<'_> {
         file_id: i64,
         file: &FileInput,
         rec: &RecordInput,
+        enc: Encoded,
     ) -> Result<(), StoreError> {
         let source = &rec.raw.source;
         let at = || format!("record {} of {}", source.record, file.path);
-        let raw_hash = sha256_hex(rec.raw.raw.as_bytes());
-        let stable_key = stable_key(&file.path, source.record, &raw_hash);
-        let raw_json =
-            json::raw_to_json(&rec.raw).ctx(self.index, || format!("serialising {}", at()))?;
-        let contact_json = json::contact_to_json(&rec.contact)
+        let raw_json = enc
+            .raw_json
+            .ctx(self.index, || format!("serialising {}", at()))?;
+        let contact_json = enc
+            .contact_json
             .ctx(self.index, || format!("serialising {}", at()))?;
         self.exec(
             "INSERT INTO records (file_id, path, ordinal, line, kind, status, raw, raw_hash,
@@ -500,8 +556,8 @@ impl Writer<'_> {
                 source.line,
                 source.kind.as_str(),
                 rec.raw.raw,
-                raw_hash,
-                stable_key,
+                enc.raw_hash,
+                enc.stable_key,
                 raw_json,
                 contact_json
             ],
@@ -526,13 +582,13 @@ impl Writer<'_> {
                      VALUES (?1, ?2, ?3, ?4)",
                 )
                 .ctx(self.index, || "preparing key inserts".to_string())?;
-            for k in keys(&rec.contact) {
+            for k in enc.keys {
                 st.execute(params![k.field, k.value, record_id, k.item])
                     .ctx(self.index, || format!("inserting {} of {}", k.field, at()))?;
             }
         }
 
-        for e in encounter::for_record(&rec.raw, &rec.contact, file.encounter.as_ref()) {
+        for e in enc.encounters {
             self.insert_encounter(&e, Some(record_id), None)?;
         }
         Ok(())
@@ -645,13 +701,22 @@ impl Writer<'_> {
     /// Steps 3 and 4 of the module doc: resolve identity over every active record and bring
     /// persons, their links, encounters and search rows up to date.
     pub(super) fn identify(&self, changes: &mut Changes) -> Result<PersonCounts, StoreError> {
+        let mut laps = crate::lap::Laps::start("identity");
         let active = self.load_active()?;
         let refs: Vec<&Contact> = active.iter().map(|a| &a.contact).collect();
+        laps.lap("loading the active records");
         let links = self.current_links()?;
         let predecessors = self.predecessors(&active)?;
         self.follow_decisions(&active, &predecessors)?;
         let decisions = self.engine_decisions(&active)?;
+        laps.lap("links, predecessors and decisions");
         let outcome = Engine::default().run(&refs, &decisions);
+        let [block, compare, model, score, cluster] = outcome.stats.seconds;
+        tracing::info!(
+            target: "netwerk_import::timing",
+            "identity engine stages: block {block:.2} s, compare {compare:.2} s, model {model:.2} s, score {score:.2} s, cluster {cluster:.2} s"
+        );
+        laps.lap("the engine");
         let clusters = &outcome.clusters;
         let before = self.membership_before()?;
 
@@ -687,7 +752,9 @@ impl Writer<'_> {
                 person_at[m] = person.as_str();
             }
         }
+        laps.lap("assigning person ids");
         counts.merges_new = self.write_evidence(&active, &outcome, &person_at)?;
+        laps.lap("writing the evidence");
         counts.uncertain = outcome
             .uncertain
             .iter()
@@ -720,6 +787,13 @@ impl Writer<'_> {
                     .collect(),
             };
             let old = before.get(person).unwrap_or(&empty);
+            // Persons are never deleted, so a person without a row has nothing in the index
+            // yet: no encounters, no search row, no history to clear or read.
+            let fresh = if states.contains_key(person) {
+                Fresh::No
+            } else {
+                Fresh::Yes
+            };
             let existed = match states.get(person) {
                 None => {
                     self.exec(
@@ -759,11 +833,12 @@ impl Writer<'_> {
                         self.link(id, person)?;
                     }
                 }
-                self.sync_encounters(person)?;
-                self.sync_search(person, &contacts)?;
+                self.sync_encounters(person, fresh)?;
+                self.sync_search(person, &contacts, fresh)?;
             }
         }
 
+        laps.lap("persons, links, encounters and search rows");
         let assigned: HashSet<&str> = ids.iter().map(String::as_str).collect();
         // Successors are synced once, after every person they absorb (BTreeSet: in id order).
         let mut absorbing: BTreeSet<&str> = BTreeSet::new();
@@ -798,9 +873,10 @@ impl Writer<'_> {
         for person in absorbing {
             let members = cluster_of.get(person).copied().unwrap_or(&[]);
             let contacts: Vec<&Contact> = members.iter().map(|&m| refs[m]).collect();
-            self.sync_encounters(person)?;
-            self.sync_search(person, &contacts)?;
+            self.sync_encounters(person, Fresh::No)?;
+            self.sync_search(person, &contacts, Fresh::No)?;
         }
+        laps.lap("retiring persons");
         Ok(counts)
     }
 
@@ -1386,18 +1462,10 @@ impl Writer<'_> {
     /// or of an older file version (history keeps its encounters): unlink the ones whose record
     /// now belongs to another person, link the missing ones. Calendar links are
     /// [`Writer::link_calendars`]'s; sidecar, folder and flag encounters are told by records.
-    fn sync_encounters(&self, person: &str) -> Result<(), StoreError> {
-        self.exec(
-            "DELETE FROM person_encounters WHERE id IN (
-                 SELECT pe.id FROM person_encounters pe
-                 JOIN encounters e ON e.id = pe.encounter_id
-                 WHERE pe.person_id = ?1 AND e.record_id IS NOT NULL
-                   AND NOT EXISTS (
-                     SELECT 1 FROM person_records pr
-                     WHERE pr.record_id = e.record_id AND pr.person_id = ?1))",
-            params![person],
-            || format!("unlinking encounters of {person}"),
-        )?;
+    fn sync_encounters(&self, person: &str, fresh: Fresh) -> Result<(), StoreError> {
+        if fresh == Fresh::No {
+            self.unlink_moved_encounters(person)?;
+        }
         self.exec(
             "INSERT OR IGNORE INTO person_encounters (person_id, encounter_id, run_id, matched_by)
              SELECT ?1, e.id, ?2, 'record' FROM person_records pr
@@ -1410,6 +1478,23 @@ impl Writer<'_> {
         Ok(())
     }
 
+    /// The first half of [`Writer::sync_encounters`]: unlink the record-derived encounters
+    /// whose record now belongs to another person.
+    fn unlink_moved_encounters(&self, person: &str) -> Result<(), StoreError> {
+        self.exec(
+            "DELETE FROM person_encounters WHERE id IN (
+                 SELECT pe.id FROM person_encounters pe
+                 JOIN encounters e ON e.id = pe.encounter_id
+                 WHERE pe.person_id = ?1 AND e.record_id IS NOT NULL
+                   AND NOT EXISTS (
+                     SELECT 1 FROM person_records pr
+                     WHERE pr.record_id = e.record_id AND pr.person_id = ?1))",
+            params![person],
+            || format!("unlinking encounters of {person}"),
+        )?;
+        Ok(())
+    }
+
     /// Records of older file versions linked to the person, in (path, record, id) order.
     fn historic_contacts(&self, person: &str) -> Result<Vec<Contact>, StoreError> {
         historic_contacts(self.tx, self.index, person)
@@ -1417,10 +1502,20 @@ impl Writer<'_> {
 
     /// Rewrite the person's full-text row (rowid = the person's rowid) from its current
     /// records and its history; a person with neither has no row.
-    fn sync_search(&self, person: &str, contacts: &[&Contact]) -> Result<(), StoreError> {
+    fn sync_search(
+        &self,
+        person: &str,
+        contacts: &[&Contact],
+        fresh: Fresh,
+    ) -> Result<(), StoreError> {
         let what = || format!("updating the search index for {person}");
-        self.delete_search(person)?;
-        let historic = self.historic_contacts(person)?;
+        let historic = match fresh {
+            Fresh::Yes => Vec::new(),
+            Fresh::No => {
+                self.delete_search(person)?;
+                self.historic_contacts(person)?
+            }
+        };
         if contacts.is_empty() && historic.is_empty() {
             return Ok(());
         }
@@ -1459,8 +1554,8 @@ impl Writer<'_> {
             params![person, self.run_id],
             || format!("retiring person {person}"),
         )?;
-        self.sync_encounters(person)?;
-        self.sync_search(person, &[])
+        self.sync_encounters(person, Fresh::No)?;
+        self.sync_search(person, &[], Fresh::No)
     }
 }
 
