@@ -20,7 +20,8 @@ use crate::normalize;
 use crate::query::{annotate, card::Card, search};
 use crate::sources::{self, FileRead, ReadOptions};
 use crate::store::{
-    Changes, EventInput, FileInput, Index, IndexLock, RecordInput, RunInput, RunOutcome,
+    Changes, EncodedRecord, EncounterInput, EventInput, FileInput, Index, IndexLock, RecordInput,
+    RunInput, RunOutcome,
 };
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -203,7 +204,11 @@ enum Read {
         found: Found,
         hash: String,
         read: FileRead,
-        records: Vec<RecordInput>,
+        /// Encoded for the index in the reading worker, which holds a third of the memory of
+        /// the records themselves until the index is written.
+        records: Vec<EncodedRecord>,
+        /// Where and when the file's people were met (boxed: most files have none).
+        encounter: Option<Box<EncounterInput>>,
         /// Calendar events (`.ics` files only).
         events: Vec<EventInput>,
         warnings: Vec<Diagnostic>,
@@ -268,6 +273,16 @@ pub fn import(
         lang: cfg.lang.clone(),
         region: cfg.region.clone(),
     };
+    let encounter_of = |path: &str, kind: SourceKind| {
+        encounter::for_file(path, kind, &sidecars).or_else(|| {
+            encounter::from_flags(
+                cfg.event.as_deref(),
+                cfg.date.as_deref(),
+                cfg.place.as_deref(),
+                kind,
+            )
+        })
+    };
     let reading = bar(progress, Some(found.files.len() as u64), "reading");
     let results: Vec<Read> = found
         .files
@@ -275,7 +290,13 @@ pub fn import(
         .map(|file| {
             let known_hash = known.get(&file.display).map(|(hash, _)| hash);
             let result = read_one(
-                file, known_hash, &read_opts, &norm_opts, &scan_opts, &cfg.me,
+                file,
+                known_hash,
+                &read_opts,
+                &norm_opts,
+                &scan_opts,
+                &cfg.me,
+                &encounter_of,
             );
             reading.inc(1);
             result
@@ -330,6 +351,7 @@ pub fn import(
                 hash,
                 read,
                 records,
+                encounter,
                 events,
                 warnings,
             } => {
@@ -343,23 +365,14 @@ pub fn import(
                 counts.rejected += read.rejected.len();
                 summary.diagnostics.extend(read.diagnostics);
                 summary.diagnostics.extend(warnings);
-                // Strongest first: a sidecar or dated folder, else the run's own flags.
-                let encounter =
-                    encounter::for_file(&found.display, read.kind, &sidecars).or_else(|| {
-                        encounter::from_flags(
-                            cfg.event.as_deref(),
-                            cfg.date.as_deref(),
-                            cfg.place.as_deref(),
-                            read.kind,
-                        )
-                    });
                 run.files.push(FileInput {
-                    encounter,
+                    encounter: encounter.map(|e| *e),
                     path: found.display,
                     hash,
                     size: found.size,
                     kind: read.kind,
-                    records,
+                    records: Vec::new(),
+                    encoded: records,
                     rejected: read.rejected,
                     events,
                 });
@@ -445,6 +458,7 @@ fn read_one(
     norm_opts: &normalize::Options,
     scan_opts: &sources::scan::ScanOptions,
     me: &[String],
+    encounter_of: &(dyn Fn(&str, SourceKind) -> Option<EncounterInput> + Sync),
 ) -> Read {
     let bytes = match std::fs::read(&file.path) {
         Ok(bytes) => bytes,
@@ -524,6 +538,7 @@ fn read_one(
                 hash,
                 read,
                 records: Vec::new(),
+                encounter: encounter_of(path, SourceKind::Ics).map(Box::new),
                 events,
                 warnings: Vec::new(),
             };
@@ -531,14 +546,17 @@ fn read_one(
         // Sidecars describe encounters for the files beside them; read by the encounter stage.
         FileKind::Sidecar => return Read::Skipped(Vec::new()),
     };
+    // Strongest first: a sidecar or dated folder, else the run's own flags.
+    let encounter = encounter_of(path, read.kind);
     // The raw contacts move into the records (no copy, and no emptied list left behind).
     let mut read = read;
-    let (records, warnings): (Vec<RecordInput>, Vec<Vec<Diagnostic>>) =
+    let (records, warnings): (Vec<EncodedRecord>, Vec<Vec<Diagnostic>>) =
         std::mem::take(&mut read.contacts)
             .into_par_iter()
             .map(|raw| {
                 let (contact, warnings) = normalize::contact(&raw, norm_opts);
-                (RecordInput { raw, contact }, warnings)
+                let record = RecordInput { raw, contact }.encode(path, encounter.as_ref());
+                (record, warnings)
             })
             .unzip();
     Read::Fresh {
@@ -546,6 +564,7 @@ fn read_one(
         hash,
         read,
         records,
+        encounter: encounter.map(Box::new),
         events: Vec::new(),
         warnings: warnings.into_iter().flatten().collect(),
     }

@@ -95,6 +95,7 @@ fn file(path: &str, records: &str) -> FileInput {
         size: text.len() as u64,
         kind: kind_of(path),
         records,
+        encoded: Vec::new(),
         rejected: Vec::new(),
         encounter: None,
         events: Vec::new(),

@@ -39,10 +39,11 @@ use super::json;
 use super::{sha256_hex, Changes, Context, PersonChange, RunInput, RunOutcome, StoreError};
 use crate::dedup::engine::{Decisions, Engine, Evidence, Outcome};
 use crate::dedup::identity::{self, Key};
+use crate::dedup::prepare::Prepared;
 use crate::encounter;
 use crate::model::{Contact, SourceKind};
 use crate::normalize::text::fold;
-use crate::store::{EncounterInput, EventInput, FileInput, RecordInput};
+use crate::store::{EncodedRecord, EncounterInput, EventInput, FileInput, RecordInput};
 use rayon::prelude::*;
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -185,10 +186,15 @@ pub(super) fn apply(
         let file_id = w.insert_file(file)?;
         w.insert_records(file_id, file)?;
         w.insert_events(file_id, file)?;
-        outcome.records_added += file.records.len();
+        outcome.records_added += file.records.len() + file.encoded.len();
         outcome.records_rejected += file.rejected.len();
-        for rec in &file.records {
-            *by_kind.entry(rec.raw.source.kind).or_default() += 1;
+        for kind in file
+            .records
+            .iter()
+            .map(|r| r.raw.source.kind)
+            .chain(file.encoded.iter().map(|r| r.kind))
+        {
+            *by_kind.entry(kind).or_default() += 1;
         }
     }
     outcome.records_by_kind = by_kind.into_iter().collect();
@@ -220,6 +226,7 @@ pub(super) fn apply(
     drop(todo);
     drop(unchanged);
     drop(run);
+    release_free_memory();
     laps.lap("writing files and records");
     if needs_identity {
         let counts = w.identify(&mut changes)?;
@@ -264,6 +271,19 @@ pub(super) fn apply(
         .ctx(index, || "committing the run".to_string())?;
     laps.lap("committing");
     Ok(outcome)
+}
+
+/// Give the memory freed so far back to the system. glibc keeps freed memory in the arena of
+/// the thread that freed it, and reading runs on every worker thread, identity on one: without
+/// this, what the reading workers freed stays resident while identity allocates afresh. At a
+/// million records that is gigabytes (BENCH-DEDUP.md, section 9).
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free pages of glibc's own heaps to the kernel; it takes
+    // no pointers and leaves every live allocation where it is.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// Active files under the run's roots that the run did not find: `(file id, path)`, by path.
@@ -349,28 +369,43 @@ fn restored_files(
 const ENCODE_CHUNK: usize = 4096;
 
 /// The values of an imported record's rows that take work to compute but no index: its
-/// hashes, its JSON, its key rows and the encounters it tells.
-struct Encoded {
+/// hashes, its JSON, its key rows and the encounters it tells. A JSON error is kept as its
+/// message until the record is written, where it fails the run with the record named.
+#[derive(Debug, Clone)]
+pub(super) struct Encoded {
     raw_hash: String,
     stable_key: String,
-    raw_json: Result<String, serde_json::Error>,
-    contact_json: Result<String, serde_json::Error>,
+    raw_json: Result<String, String>,
+    contact_json: Result<String, String>,
     keys: Vec<KeyRow>,
     encounters: Vec<EncounterInput>,
 }
 
 impl Encoded {
-    fn of(file: &FileInput, rec: &RecordInput) -> Encoded {
+    pub(super) fn of(
+        path: &str,
+        file_encounter: Option<&EncounterInput>,
+        rec: &RecordInput,
+    ) -> Encoded {
         let raw_hash = sha256_hex(rec.raw.raw.as_bytes());
         Encoded {
-            stable_key: stable_key(&file.path, rec.raw.source.record, &raw_hash),
+            stable_key: stable_key(path, rec.raw.source.record, &raw_hash),
             raw_hash,
-            raw_json: json::raw_to_json(&rec.raw),
-            contact_json: json::contact_to_json(&rec.contact),
+            raw_json: json::raw_to_json(&rec.raw).map_err(|e| e.to_string()),
+            contact_json: json::contact_to_json(&rec.contact).map_err(|e| e.to_string()),
             keys: keys(&rec.contact),
-            encounters: encounter::for_record(&rec.raw, &rec.contact, file.encounter.as_ref()),
+            encounters: encounter::for_record(&rec.raw, &rec.contact, file_encounter),
         }
     }
+}
+
+/// What [`Writer::insert_imported`] writes besides the [`Encoded`] rows.
+struct RecordRow<'r> {
+    ordinal: u32,
+    line: Option<u32>,
+    kind: SourceKind,
+    raw: &'r str,
+    photos: &'r [crate::model::Photo],
 }
 
 /// Whether a person is new to the index in this run (no row yet), so that nothing of it
@@ -412,7 +447,6 @@ struct Active {
     raw_hash: String,
     /// The run that inserted the record's file version.
     run_id: i64,
-    contact: Contact,
 }
 
 impl Writer<'_> {
@@ -492,13 +526,15 @@ impl Writer<'_> {
     /// reads like the file.
     fn insert_records(&self, file_id: i64, file: &FileInput) -> Result<(), StoreError> {
         enum Item<'r> {
-            Imported(&'r RecordInput),
+            Given(&'r RecordInput),
+            Encoded(&'r EncodedRecord),
             Rejected(&'r crate::sources::Rejected),
         }
         let mut items: Vec<(u32, Item)> = file
             .records
             .iter()
-            .map(|r| (r.raw.source.record, Item::Imported(r)))
+            .map(|r| (r.raw.source.record, Item::Given(r)))
+            .chain(file.encoded.iter().map(|r| (r.ordinal, Item::Encoded(r))))
             .chain(
                 file.rejected
                     .iter()
@@ -507,23 +543,41 @@ impl Writer<'_> {
             .collect();
         // Stable: records with the same ordinal (a reader bug) keep their given order.
         items.sort_by_key(|(ordinal, _)| *ordinal);
-        // What each record's rows hold is worked out in parallel, a chunk at a time (so a big
-        // file's JSON never sits in memory whole); the rows are written in file order.
+        // Records given unencoded are encoded in parallel, a chunk at a time (so a big file's
+        // JSON never sits in memory whole); the rows are written in file order.
         for chunk in items.chunks(ENCODE_CHUNK) {
             let encoded: Vec<Option<Encoded>> = chunk
                 .par_iter()
                 .map(|(_, item)| match item {
-                    Item::Imported(rec) => Some(Encoded::of(file, rec)),
-                    Item::Rejected(_) => None,
+                    Item::Given(rec) => Some(Encoded::of(&file.path, file.encounter.as_ref(), rec)),
+                    Item::Encoded(_) | Item::Rejected(_) => None,
                 })
                 .collect();
             for ((_, item), enc) in chunk.iter().zip(encoded) {
                 match (item, enc) {
-                    (Item::Imported(rec), Some(enc)) => {
-                        self.insert_imported(file_id, file, rec, enc)?
+                    (Item::Given(rec), Some(enc)) => {
+                        let source = &rec.raw.source;
+                        let row = RecordRow {
+                            ordinal: source.record,
+                            line: source.line,
+                            kind: source.kind,
+                            raw: &rec.raw.raw,
+                            photos: &rec.raw.photos,
+                        };
+                        self.insert_imported(file_id, file, row, &enc)?
+                    }
+                    (Item::Encoded(rec), _) => {
+                        let row = RecordRow {
+                            ordinal: rec.ordinal,
+                            line: rec.line,
+                            kind: rec.kind,
+                            raw: &rec.raw,
+                            photos: &rec.photos,
+                        };
+                        self.insert_imported(file_id, file, row, &rec.rows)?
                     }
                     (Item::Rejected(rej), _) => self.insert_rejected(file_id, file, rej)?,
-                    (Item::Imported(_), None) => unreachable!("every imported record is encoded"),
+                    (Item::Given(_), None) => unreachable!("every given record is encoded"),
                 }
             }
         }
@@ -534,17 +588,18 @@ impl Writer<'_> {
         &self,
         file_id: i64,
         file: &FileInput,
-        rec: &RecordInput,
-        enc: Encoded,
+        rec: RecordRow,
+        enc: &Encoded,
     ) -> Result<(), StoreError> {
-        let source = &rec.raw.source;
-        let at = || format!("record {} of {}", source.record, file.path);
-        let raw_json = enc
-            .raw_json
-            .ctx(self.index, || format!("serialising {}", at()))?;
-        let contact_json = enc
-            .contact_json
-            .ctx(self.index, || format!("serialising {}", at()))?;
+        let at = || format!("record {} of {}", rec.ordinal, file.path);
+        let json = |encoded: &Result<String, String>| -> Result<String, StoreError> {
+            encoded.clone().map_err(|e| StoreError::Input {
+                path: self.index.to_string(),
+                what: format!("serialising {}: {e}", at()),
+            })
+        };
+        let raw_json = json(&enc.raw_json)?;
+        let contact_json = json(&enc.contact_json)?;
         self.exec(
             "INSERT INTO records (file_id, path, ordinal, line, kind, status, raw, raw_hash,
                 stable_key, raw_json, contact_json)
@@ -552,10 +607,10 @@ impl Writer<'_> {
             params![
                 file_id,
                 file.path,
-                source.record,
-                source.line,
-                source.kind.as_str(),
-                rec.raw.raw,
+                rec.ordinal,
+                rec.line,
+                rec.kind.as_str(),
+                rec.raw,
                 enc.raw_hash,
                 enc.stable_key,
                 raw_json,
@@ -565,7 +620,7 @@ impl Writer<'_> {
         )?;
         let record_id = self.tx.last_insert_rowid();
 
-        for (item, photo) in rec.raw.photos.iter().enumerate() {
+        for (item, photo) in rec.photos.iter().enumerate() {
             self.exec(
                 "INSERT INTO photos (record_id, item, media_type, uri, data)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -582,14 +637,14 @@ impl Writer<'_> {
                      VALUES (?1, ?2, ?3, ?4)",
                 )
                 .ctx(self.index, || "preparing key inserts".to_string())?;
-            for k in enc.keys {
+            for k in &enc.keys {
                 st.execute(params![k.field, k.value, record_id, k.item])
                     .ctx(self.index, || format!("inserting {} of {}", k.field, at()))?;
             }
         }
 
-        for e in enc.encounters {
-            self.insert_encounter(&e, Some(record_id), None)?;
+        for e in &enc.encounters {
+            self.insert_encounter(e, Some(record_id), None)?;
         }
         Ok(())
     }
@@ -702,15 +757,24 @@ impl Writer<'_> {
     /// persons, their links, encounters and search rows up to date.
     pub(super) fn identify(&self, changes: &mut Changes) -> Result<PersonCounts, StoreError> {
         let mut laps = crate::lap::Laps::start("identity");
-        let active = self.load_active()?;
-        let refs: Vec<&Contact> = active.iter().map(|a| &a.contact).collect();
+        let (active, contacts) = self.load_active()?;
+        let refs: Vec<&Contact> = contacts.iter().collect();
         laps.lap("loading the active records");
         let links = self.current_links()?;
-        let predecessors = self.predecessors(&active)?;
+        let predecessors = self.predecessors(&active, &contacts)?;
         self.follow_decisions(&active, &predecessors)?;
         let decisions = self.engine_decisions(&active)?;
         laps.lap("links, predecessors and decisions");
-        let outcome = Engine::default().run(&refs, &decisions);
+        // The engine needs its prepared input, the persons below only what each record gives
+        // the search row: the contacts themselves can go before the engine runs.
+        let prepared = Prepared::new(&refs);
+        let parts: Vec<SearchParts> = refs.par_iter().map(|c| SearchParts::of(c)).collect();
+        drop(refs);
+        drop(contacts);
+        release_free_memory();
+        laps.lap("preparing the engine's input");
+        let outcome = Engine::default().run_prepared(&prepared, &decisions);
+        drop(prepared);
         let [block, compare, model, score, cluster] = outcome.stats.seconds;
         tracing::info!(
             target: "netwerk_import::timing",
@@ -774,7 +838,7 @@ impl Writer<'_> {
             for &m in members {
                 person_of.insert(active[m].id, person.as_str());
             }
-            let contacts: Vec<&Contact> = members.iter().map(|&m| refs[m]).collect();
+            let contacts: Vec<&SearchParts> = members.iter().map(|&m| &parts[m]).collect();
             let change = || PersonChange {
                 id: person.clone(),
                 name: first_name(&contacts),
@@ -872,7 +936,7 @@ impl Writer<'_> {
         }
         for person in absorbing {
             let members = cluster_of.get(person).copied().unwrap_or(&[]);
-            let contacts: Vec<&Contact> = members.iter().map(|&m| refs[m]).collect();
+            let contacts: Vec<&SearchParts> = members.iter().map(|&m| &parts[m]).collect();
             self.sync_encounters(person, Fresh::No)?;
             self.sync_search(person, &contacts, Fresh::No)?;
         }
@@ -1259,7 +1323,8 @@ impl Writer<'_> {
 
     /// Every active imported record, in (path, ordinal) order: the order identity sees them in,
     /// which also decides which record is "smallest" in a cluster.
-    fn load_active(&self) -> Result<Vec<Active>, StoreError> {
+    /// The active records, and their contacts in the same order.
+    fn load_active(&self) -> Result<(Vec<Active>, Vec<Contact>), StoreError> {
         let what = || "loading the active records".to_string();
         let mut st = self
             .tx
@@ -1284,6 +1349,7 @@ impl Writer<'_> {
             })
             .ctx(self.index, what)?;
         let mut out = Vec::new();
+        let mut contacts = Vec::new();
         for row in rows {
             let (id, path, ordinal, stable_key, raw_hash, run_id, json) =
                 row.ctx(self.index, what)?;
@@ -1297,10 +1363,10 @@ impl Writer<'_> {
                 stable_key,
                 raw_hash,
                 run_id,
-                contact,
             });
+            contacts.push(contact);
         }
-        Ok(out)
+        Ok((out, contacts))
     }
 
     /// The person of every active record that already has one.
@@ -1326,7 +1392,11 @@ impl Writer<'_> {
     /// the superseded version. Same raw text first (the same record at the same ordinal if
     /// there is one), else the first old record that shares an identity key; each old record
     /// passes its person (and, for decisions, its stable key) on once.
-    fn predecessors(&self, active: &[Active]) -> Result<HashMap<i64, Predecessor>, StoreError> {
+    fn predecessors(
+        &self,
+        active: &[Active],
+        contacts: &[Contact],
+    ) -> Result<HashMap<i64, Predecessor>, StoreError> {
         let what = || "loading the superseded records".to_string();
         let mut st = self
             .tx
@@ -1372,9 +1442,11 @@ impl Writer<'_> {
             return Ok(HashMap::new());
         }
 
-        let mut new_by_path: BTreeMap<&str, Vec<&Active>> = BTreeMap::new();
-        for a in active.iter().filter(|a| a.run_id == self.run_id) {
-            new_by_path.entry(a.path.as_str()).or_default().push(a);
+        let mut new_by_path: BTreeMap<&str, Vec<(&Active, &Contact)>> = BTreeMap::new();
+        for (a, c) in active.iter().zip(contacts) {
+            if a.run_id == self.run_id {
+                new_by_path.entry(a.path.as_str()).or_default().push((a, c));
+            }
         }
         let mut out = HashMap::new();
         for (path, old) in &old_by_path {
@@ -1384,15 +1456,15 @@ impl Writer<'_> {
             let old_candidates: Vec<&Candidate> = old.iter().map(|(c, _)| c).collect();
             let new_candidates: Vec<Candidate> = new
                 .iter()
-                .map(|a| Candidate {
+                .map(|(a, c)| Candidate {
                     ordinal: a.ordinal,
                     raw_hash: a.raw_hash.clone(),
-                    keys: identity::keys(&a.contact),
+                    keys: identity::keys(c),
                 })
                 .collect();
             let matches =
                 match_predecessors(&old_candidates, &new_candidates.iter().collect::<Vec<_>>());
-            for (a, m) in new.iter().zip(matches) {
+            for ((a, _), m) in new.iter().zip(matches) {
                 if let Some(i) = m {
                     out.insert(a.id, old[i].1.clone());
                 }
@@ -1505,22 +1577,25 @@ impl Writer<'_> {
     fn sync_search(
         &self,
         person: &str,
-        contacts: &[&Contact],
+        parts: &[&SearchParts],
         fresh: Fresh,
     ) -> Result<(), StoreError> {
         let what = || format!("updating the search index for {person}");
-        let historic = match fresh {
+        let historic: Vec<SearchParts> = match fresh {
             Fresh::Yes => Vec::new(),
             Fresh::No => {
                 self.delete_search(person)?;
                 self.historic_contacts(person)?
+                    .iter()
+                    .map(SearchParts::of)
+                    .collect()
             }
         };
-        if contacts.is_empty() && historic.is_empty() {
+        if parts.is_empty() && historic.is_empty() {
             return Ok(());
         }
-        let all: Vec<&Contact> = contacts.iter().copied().chain(&historic).collect();
-        let text = SearchText::of(&all);
+        let all: Vec<&SearchParts> = parts.iter().copied().chain(&historic).collect();
+        let text = SearchText::of_parts(&all);
         self.exec(
             "INSERT INTO person_search (rowid, person_id, name, emails, phones, orgs, titles)
              SELECT rowid, id, ?2, ?3, ?4, ?5, ?6 FROM persons WHERE id = ?1",
@@ -1651,10 +1726,8 @@ pub(super) fn rebuild_search(tx: &Transaction<'_>, index: &str) -> Result<(), St
 type PurposeRow = (String, Option<String>, Option<String>, String);
 
 /// The first full name among contacts, for change lists.
-fn first_name(contacts: &[&Contact]) -> Option<String> {
-    contacts
-        .iter()
-        .find_map(|c| c.name.full.clone().filter(|n| !n.trim().is_empty()))
+fn first_name(parts: &[&SearchParts]) -> Option<String> {
+    parts.iter().find_map(|p| p.full_name.clone())
 }
 
 /// The records a person holds: by row (which changes when a file is imported again) and by
@@ -1736,7 +1809,7 @@ fn stable_key(path: &str, ordinal: u32, raw_hash: &str) -> String {
 }
 
 /// One `record_keys` row.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct KeyRow {
     field: &'static str,
     item: usize,
@@ -1783,53 +1856,91 @@ struct SearchText {
 
 impl SearchText {
     fn of(contacts: &[&Contact]) -> SearchText {
-        let mut name = Lines::default();
-        let mut emails = Lines::default();
-        let mut phones = Lines::default();
-        let mut orgs = Lines::default();
-        let mut titles = Lines::default();
-        for c in contacts {
-            let n = &c.name;
-            for v in [&n.full, &n.original, &n.given, &n.family]
-                .into_iter()
-                .flatten()
-            {
-                name.add(v);
-            }
-            // `vanderberg` and `vdberg` find `van der Berg`: people type family names joined
-            // and particles abbreviated.
-            if let Some(family) = &n.family {
-                for compact in compact_family(family) {
-                    name.add(&compact);
+        let parts: Vec<SearchParts> = contacts.iter().map(|c| SearchParts::of(c)).collect();
+        let refs: Vec<&SearchParts> = parts.iter().collect();
+        SearchText::of_parts(&refs)
+    }
+
+    /// Every distinct value of the records, in record order, then in the order
+    /// [`SearchParts::of`] lists them.
+    fn of_parts(parts: &[&SearchParts]) -> SearchText {
+        let mut lines: [Lines; 5] = Default::default();
+        for p in parts {
+            for (field, values) in lines.iter_mut().zip(&p.fields) {
+                for v in values {
+                    field.add(v);
                 }
-            }
-            for v in &c.nicknames {
-                name.add(&v.value);
-            }
-            for v in &c.emails {
-                emails.add(&v.value);
-            }
-            // Both forms: people search for `06-12345678` as often as for `+31612345678`.
-            for v in &c.phones {
-                phones.add(&v.value);
-                phones.add(&v.original);
-            }
-            for o in &c.orgs {
-                orgs.add(&o.name);
-                if let Some(d) = &o.department {
-                    orgs.add(d);
-                }
-            }
-            for v in &c.titles {
-                titles.add(&v.value);
             }
         }
+        let [name, emails, phones, orgs, titles] = lines.map(|l| l.text);
         SearchText {
-            name: name.text,
-            emails: emails.text,
-            phones: phones.text,
-            orgs: orgs.text,
-            titles: titles.text,
+            name,
+            emails,
+            phones,
+            orgs,
+            titles,
+        }
+    }
+}
+
+/// What one record gives its person's search row and the name shown for a changed person:
+/// identity keeps this in place of the record's whole contact once the engine's input is
+/// built, a fraction of its memory (BENCH-DEDUP.md, section 9).
+#[derive(Debug, Default)]
+struct SearchParts {
+    /// The full name, where it is not blank.
+    full_name: Option<String>,
+    /// Name, e-mails, phones, organisations, titles: the values trimmed, blanks left out.
+    fields: [Vec<Box<str>>; 5],
+}
+
+impl SearchParts {
+    fn of(c: &Contact) -> SearchParts {
+        let mut fields: [Vec<Box<str>>; 5] = Default::default();
+        let [name, emails, phones, orgs, titles] = &mut fields;
+        let push = |list: &mut Vec<Box<str>>, v: &str| {
+            let v = v.trim();
+            if !v.is_empty() {
+                list.push(v.into());
+            }
+        };
+        let n = &c.name;
+        for v in [&n.full, &n.original, &n.given, &n.family]
+            .into_iter()
+            .flatten()
+        {
+            push(name, v);
+        }
+        // `vanderberg` and `vdberg` find `van der Berg`: people type family names joined
+        // and particles abbreviated.
+        if let Some(family) = &n.family {
+            for compact in compact_family(family) {
+                push(name, &compact);
+            }
+        }
+        for v in &c.nicknames {
+            push(name, &v.value);
+        }
+        for v in &c.emails {
+            push(emails, &v.value);
+        }
+        // Both forms: people search for `06-12345678` as often as for `+31612345678`.
+        for v in &c.phones {
+            push(phones, &v.value);
+            push(phones, &v.original);
+        }
+        for o in &c.orgs {
+            push(orgs, &o.name);
+            if let Some(d) = &o.department {
+                push(orgs, d);
+            }
+        }
+        for v in &c.titles {
+            push(titles, &v.value);
+        }
+        SearchParts {
+            full_name: n.full.clone().filter(|n| !n.trim().is_empty()),
+            fields,
         }
     }
 }

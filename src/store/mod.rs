@@ -204,6 +204,11 @@ pub struct FileInput {
     pub kind: SourceKind,
     /// In file order.
     pub records: Vec<RecordInput>,
+    /// Records already in the form the index stores ([`RecordInput::encode`]): what the
+    /// import pipeline hands over, so that a big run holds each record's rows, not its
+    /// structures, until the index is written. Written interleaved with `records` and
+    /// `rejected` by ordinal.
+    pub encoded: Vec<EncodedRecord>,
     /// Kept raw with status `rejected` and the reason.
     pub rejected: Vec<Rejected>,
     /// Where and when the people in this file were met (a sidecar, a dated folder or the
@@ -222,6 +227,7 @@ impl FileInput {
             size,
             kind,
             records: Vec::new(),
+            encoded: Vec::new(),
             rejected: Vec::new(),
             encounter: None,
             events: Vec::new(),
@@ -267,6 +273,40 @@ pub struct Attendee {
 pub struct RecordInput {
     pub raw: RawContact,
     pub contact: Contact,
+}
+
+impl RecordInput {
+    /// The rows this record becomes in a file at `path` whose records were met at
+    /// `file_encounter`: its hashes, its JSON, its key rows and the encounters it tells. About
+    /// a third of the memory of the record itself (BENCH-DEDUP.md, section 9).
+    pub fn encode(self, path: &str, file_encounter: Option<&EncounterInput>) -> EncodedRecord {
+        EncodedRecord {
+            rows: apply::Encoded::of(path, file_encounter, &self),
+            ordinal: self.raw.source.record,
+            line: self.raw.source.line,
+            kind: self.raw.source.kind,
+            raw: self.raw.raw,
+            photos: self.raw.photos,
+        }
+    }
+}
+
+/// A record encoded for the index by [`RecordInput::encode`].
+#[derive(Debug, Clone)]
+pub struct EncodedRecord {
+    ordinal: u32,
+    line: Option<u32>,
+    kind: SourceKind,
+    raw: String,
+    photos: Vec<crate::model::Photo>,
+    rows: apply::Encoded,
+}
+
+impl EncodedRecord {
+    /// The record's number in its file (1-based).
+    pub fn ordinal(&self) -> u32 {
+        self.ordinal
+    }
 }
 
 /// What a run did, for the summary.
