@@ -408,6 +408,24 @@ struct RecordRow<'r> {
     photos: &'r [crate::model::Photo],
 }
 
+/// Active records loaded and prepared per chunk by [`Writer::load_active`].
+const LOAD_CHUNK: usize = 16 * 1024;
+
+/// The superseded records of each path changed in this run, in ordinal order, with the person
+/// and key each passes on.
+type OldByPath = BTreeMap<String, Vec<(Candidate, Predecessor)>>;
+
+/// What identity needs of the active records, all in the same order.
+struct Loaded {
+    active: Vec<Active>,
+    /// The engine's input.
+    prepared: Prepared,
+    /// What each record gives its person's search row.
+    parts: Vec<SearchParts>,
+    /// Identity keys of this run's records of files that replace an older version.
+    new_keys: Vec<Option<Vec<Key>>>,
+}
+
 /// Whether a person is new to the index in this run (no row yet), so that nothing of it
 /// needs clearing before it is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -757,22 +775,23 @@ impl Writer<'_> {
     /// persons, their links, encounters and search rows up to date.
     pub(super) fn identify(&self, changes: &mut Changes) -> Result<PersonCounts, StoreError> {
         let mut laps = crate::lap::Laps::start("identity");
-        let (active, contacts) = self.load_active()?;
-        let refs: Vec<&Contact> = contacts.iter().collect();
+        let old_by_path = self.superseded()?;
+        let loaded = self.load_active(&old_by_path)?;
         laps.lap("loading the active records");
         let links = self.current_links()?;
-        let predecessors = self.predecessors(&active, &contacts)?;
+        let predecessors = self.predecessors(&old_by_path, &loaded)?;
+        drop(old_by_path);
+        let Loaded {
+            active,
+            prepared,
+            parts,
+            new_keys,
+        } = loaded;
+        drop(new_keys);
         self.follow_decisions(&active, &predecessors)?;
         let decisions = self.engine_decisions(&active)?;
         laps.lap("links, predecessors and decisions");
-        // The engine needs its prepared input, the persons below only what each record gives
-        // the search row: the contacts themselves can go before the engine runs.
-        let prepared = Prepared::new(&refs);
-        let parts: Vec<SearchParts> = refs.par_iter().map(|c| SearchParts::of(c)).collect();
-        drop(refs);
-        drop(contacts);
         release_free_memory();
-        laps.lap("preparing the engine's input");
         let outcome = Engine::default().run_prepared(&prepared, &decisions);
         drop(prepared);
         let [block, compare, model, score, cluster] = outcome.stats.seconds;
@@ -1323,8 +1342,11 @@ impl Writer<'_> {
 
     /// Every active imported record, in (path, ordinal) order: the order identity sees them in,
     /// which also decides which record is "smallest" in a cluster.
-    /// The active records, and their contacts in the same order.
-    fn load_active(&self) -> Result<(Vec<Active>, Vec<Contact>), StoreError> {
+    /// The active records, read in chunks: each chunk's contacts are parsed in parallel,
+    /// added to the engine's input and to the search parts, and dropped, so that the contacts
+    /// of a whole index are never in memory at once. Identity keys are kept only for this
+    /// run's records of files that replace an older version (`old_by_path`).
+    fn load_active(&self, old_by_path: &OldByPath) -> Result<Loaded, StoreError> {
         let what = || "loading the active records".to_string();
         let mut st = self
             .tx
@@ -1335,38 +1357,57 @@ impl Writer<'_> {
                  ORDER BY r.path, r.ordinal, r.stable_key, r.id",
             )
             .ctx(self.index, what)?;
-        let rows = st
+        let mut rows = st
             .query_map([], |row| {
                 Ok((
-                    row.get::<_, i64>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, i64>(2)?,
-                    row.get::<_, String>(3)?,
-                    row.get::<_, String>(4)?,
-                    row.get::<_, i64>(5)?,
+                    Active {
+                        id: row.get(0)?,
+                        path: row.get(1)?,
+                        ordinal: row.get(2)?,
+                        stable_key: row.get(3)?,
+                        raw_hash: row.get(4)?,
+                        run_id: row.get(5)?,
+                    },
                     row.get::<_, String>(6)?,
                 ))
             })
             .ctx(self.index, what)?;
-        let mut out = Vec::new();
-        let mut contacts = Vec::new();
-        for row in rows {
-            let (id, path, ordinal, stable_key, raw_hash, run_id, json) =
-                row.ctx(self.index, what)?;
-            let contact = json::contact_from_json(&json).ctx(self.index, || {
-                format!("reading the stored contact {stable_key}")
-            })?;
-            out.push(Active {
-                id,
-                path,
-                ordinal,
-                stable_key,
-                raw_hash,
-                run_id,
-            });
-            contacts.push(contact);
+        let mut loaded = Loaded {
+            active: Vec::new(),
+            prepared: Prepared::default(),
+            parts: Vec::new(),
+            new_keys: Vec::new(),
+        };
+        let mut builder = crate::dedup::prepare::Builder::new();
+        loop {
+            let mut chunk: Vec<(Active, String)> = Vec::with_capacity(LOAD_CHUNK);
+            for row in rows.by_ref().take(LOAD_CHUNK) {
+                chunk.push(row.ctx(self.index, what)?);
+            }
+            if chunk.is_empty() {
+                break;
+            }
+            let contacts: Vec<Contact> = chunk
+                .par_iter()
+                .map(|(a, json)| {
+                    json::contact_from_json(json).ctx(self.index, || {
+                        format!("reading the stored contact {}", a.stable_key)
+                    })
+                })
+                .collect::<Result<_, _>>()?;
+            let refs: Vec<&Contact> = contacts.iter().collect();
+            builder.add(&refs);
+            loaded
+                .parts
+                .par_extend(refs.par_iter().map(|c| SearchParts::of(c)));
+            for ((a, _), c) in chunk.iter().zip(&contacts) {
+                let replaces = a.run_id == self.run_id && old_by_path.contains_key(&a.path);
+                loaded.new_keys.push(replaces.then(|| identity::keys(c)));
+            }
+            loaded.active.extend(chunk.into_iter().map(|(a, _)| a));
         }
-        Ok((out, contacts))
+        loaded.prepared = builder.finish();
+        Ok(loaded)
     }
 
     /// The person of every active record that already has one.
@@ -1392,11 +1433,7 @@ impl Writer<'_> {
     /// the superseded version. Same raw text first (the same record at the same ordinal if
     /// there is one), else the first old record that shares an identity key; each old record
     /// passes its person (and, for decisions, its stable key) on once.
-    fn predecessors(
-        &self,
-        active: &[Active],
-        contacts: &[Contact],
-    ) -> Result<HashMap<i64, Predecessor>, StoreError> {
+    fn superseded(&self) -> Result<OldByPath, StoreError> {
         let what = || "loading the superseded records".to_string();
         let mut st = self
             .tx
@@ -1422,7 +1459,7 @@ impl Writer<'_> {
             })
             .ctx(self.index, what)?;
         // path → (record, its person and key), in ordinal order.
-        let mut old_by_path: BTreeMap<String, Vec<(Candidate, Predecessor)>> = BTreeMap::new();
+        let mut old_by_path: OldByPath = BTreeMap::new();
         for row in rows {
             let (path, ordinal, raw_hash, json, person, key) = row.ctx(self.index, what)?;
             let contact = json::contact_from_json(&json).ctx(self.index, || {
@@ -1438,28 +1475,42 @@ impl Writer<'_> {
                 Predecessor { person, key },
             ));
         }
+        Ok(old_by_path)
+    }
+
+    /// For the records of files changed in this run: the person of the record they replace in
+    /// the superseded version (see [`Writer::superseded`]).
+    fn predecessors(
+        &self,
+        old_by_path: &OldByPath,
+        loaded: &Loaded,
+    ) -> Result<HashMap<i64, Predecessor>, StoreError> {
+        let active = &loaded.active;
         if old_by_path.is_empty() {
             return Ok(HashMap::new());
         }
 
-        let mut new_by_path: BTreeMap<&str, Vec<(&Active, &Contact)>> = BTreeMap::new();
-        for (a, c) in active.iter().zip(contacts) {
-            if a.run_id == self.run_id {
-                new_by_path.entry(a.path.as_str()).or_default().push((a, c));
+        let mut new_by_path: BTreeMap<&str, Vec<(&Active, &Vec<Key>)>> = BTreeMap::new();
+        for (a, keys) in active.iter().zip(&loaded.new_keys) {
+            if let Some(keys) = keys {
+                new_by_path
+                    .entry(a.path.as_str())
+                    .or_default()
+                    .push((a, keys));
             }
         }
         let mut out = HashMap::new();
-        for (path, old) in &old_by_path {
+        for (path, old) in old_by_path {
             let Some(new) = new_by_path.get(path.as_str()) else {
                 continue;
             };
             let old_candidates: Vec<&Candidate> = old.iter().map(|(c, _)| c).collect();
             let new_candidates: Vec<Candidate> = new
                 .iter()
-                .map(|(a, c)| Candidate {
+                .map(|(a, keys)| Candidate {
                     ordinal: a.ordinal,
                     raw_hash: a.raw_hash.clone(),
-                    keys: identity::keys(c),
+                    keys: (*keys).clone(),
                 })
                 .collect();
             let matches =
