@@ -310,6 +310,23 @@ fn stderr_holds_no_contact_values_at_default_and_verbose_levels() {
                 stderr.contains("new person"),
                 "-v lists the changes: {stderr}"
             );
+            // And how long each step took: stage names and seconds, nothing else.
+            for step in [
+                "import reading and normalising: ",
+                "index writing files and records: ",
+                "identity loading the active records: ",
+                "identity the engine: ",
+                "import writing the report: ",
+            ] {
+                let line = stderr.lines().find(|l| l.contains(step));
+                let seconds = line.and_then(|l| l.split(step).nth(1));
+                assert!(
+                    seconds
+                        .is_some_and(|s| s.ends_with(" s")
+                            && s.trim_end_matches(" s").parse::<f64>().is_ok()),
+                    "-v times {step:?}: {stderr}"
+                );
+            }
         }
     }
     // -vv is where contact values may appear (debug): the change list names persons.
