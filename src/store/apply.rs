@@ -610,14 +610,12 @@ impl Writer<'_> {
         enc: &Encoded,
     ) -> Result<(), StoreError> {
         let at = || format!("record {} of {}", rec.ordinal, file.path);
-        let json = |encoded: &Result<String, String>| -> Result<String, StoreError> {
-            encoded.clone().map_err(|e| StoreError::Input {
-                path: self.index.to_string(),
-                what: format!("serialising {}: {e}", at()),
-            })
+        let failed = |e: &String| StoreError::Input {
+            path: self.index.to_string(),
+            what: format!("serialising {}: {e}", at()),
         };
-        let raw_json = json(&enc.raw_json)?;
-        let contact_json = json(&enc.contact_json)?;
+        let raw_json = enc.raw_json.as_deref().map_err(failed)?;
+        let contact_json = enc.contact_json.as_deref().map_err(failed)?;
         self.exec(
             "INSERT INTO records (file_id, path, ordinal, line, kind, status, raw, raw_hash,
                 stable_key, raw_json, contact_json)
@@ -1342,9 +1340,10 @@ impl Writer<'_> {
 
     /// Every active imported record, in (path, ordinal) order: the order identity sees them in,
     /// which also decides which record is "smallest" in a cluster.
-    /// The active records, read in chunks: each chunk's contacts are parsed in parallel,
-    /// added to the engine's input and to the search parts, and dropped, so that the contacts
-    /// of a whole index are never in memory at once. Identity keys are kept only for this
+    ///
+    /// Read in chunks: each chunk's contacts are parsed in parallel, added to the engine's
+    /// input and to the search parts, and dropped, so that the contacts of a whole index are
+    /// never in memory at once. Identity keys are kept only for this
     /// run's records of files that replace an older version (`old_by_path`).
     fn load_active(&self, old_by_path: &OldByPath) -> Result<Loaded, StoreError> {
         let what = || "loading the active records".to_string();
@@ -1429,10 +1428,7 @@ impl Writer<'_> {
         rows.collect::<rusqlite::Result<_>>().ctx(self.index, what)
     }
 
-    /// For the records of files changed in this run: the person of the record they replace in
-    /// the superseded version. Same raw text first (the same record at the same ordinal if
-    /// there is one), else the first old record that shares an identity key; each old record
-    /// passes its person (and, for decisions, its stable key) on once.
+    /// The records of the file versions this run superseded, by path, with their persons.
     fn superseded(&self) -> Result<OldByPath, StoreError> {
         let what = || "loading the superseded records".to_string();
         let mut st = self
@@ -1479,7 +1475,9 @@ impl Writer<'_> {
     }
 
     /// For the records of files changed in this run: the person of the record they replace in
-    /// the superseded version (see [`Writer::superseded`]).
+    /// the superseded version ([`Writer::superseded`]). Same raw text first (the same record at
+    /// the same ordinal if there is one), else the first old record that shares an identity
+    /// key; each old record passes its person (and, for decisions, its stable key) on once.
     fn predecessors(
         &self,
         old_by_path: &OldByPath,
