@@ -850,15 +850,18 @@ impl Writer<'_> {
         let mut cluster_of: HashMap<&str, &[usize]> = HashMap::new();
         // Record id → its person after this run.
         let mut person_of: HashMap<i64, &str> = HashMap::new();
+        // Persons whose records changed, to sync once every link is written.
+        let mut to_sync: Vec<(&str, &[usize], Fresh)> = Vec::new();
+        // Links to write, (record, person).
+        let mut new_links: Vec<(i64, &str)> = Vec::new();
         for (members, person) in clusters.iter().zip(&ids) {
             cluster_of.insert(person.as_str(), members);
             for &m in members {
                 person_of.insert(active[m].id, person.as_str());
             }
-            let contacts: Vec<&SearchParts> = members.iter().map(|&m| &parts[m]).collect();
             let change = || PersonChange {
                 id: person.clone(),
-                name: first_name(&contacts),
+                name: first_name(&members.iter().map(|&m| &parts[m]).collect::<Vec<_>>()),
             };
             let now = Membership {
                 records: members.iter().map(|&m| active[m].id).collect(),
@@ -911,12 +914,23 @@ impl Writer<'_> {
                 for &m in members {
                     let id = active[m].id;
                     if links.get(&id) != Some(person) {
-                        self.link(id, person)?;
+                        new_links.push((id, person.as_str()));
                     }
                 }
-                self.sync_encounters(person, fresh)?;
-                self.sync_search(person, &contacts, fresh)?;
+                to_sync.push((person.as_str(), members, fresh));
             }
+        }
+        // In record order: each link checks its record's row, and the records table is by far
+        // the largest, so that its pages are read once, in order, instead of at random.
+        new_links.sort_unstable();
+        for (id, person) in new_links {
+            self.link(id, person)?;
+        }
+        let order: Vec<(&str, Fresh)> = to_sync.iter().map(|&(p, _, f)| (p, f)).collect();
+        self.sync_encounters_of(&order)?;
+        for (person, members, fresh) in to_sync {
+            let contacts: Vec<&SearchParts> = members.iter().map(|&m| &parts[m]).collect();
+            self.sync_search(person, &contacts, fresh)?;
         }
 
         laps.lap("persons, links, encounters and search rows");
@@ -1596,6 +1610,45 @@ impl Writer<'_> {
             params![person, self.run_id],
             || format!("linking encounters of {person}"),
         )?;
+        Ok(())
+    }
+
+    /// [`Writer::sync_encounters`] for many persons at once, with the same outcome: one
+    /// statement links the encounters of all their records (in the persons' order, then the
+    /// encounters'), instead of one statement per person.
+    fn sync_encounters_of(&self, persons: &[(&str, Fresh)]) -> Result<(), StoreError> {
+        for &(person, fresh) in persons {
+            if fresh == Fresh::No {
+                self.unlink_moved_encounters(person)?;
+            }
+        }
+        let what = || "linking encounters of the changed persons".to_string();
+        self.tx
+            .execute_batch(
+                "CREATE TEMP TABLE IF NOT EXISTS sync_order (
+                     seq       INTEGER PRIMARY KEY,
+                     person_id TEXT    NOT NULL
+                 );
+                 DELETE FROM sync_order;",
+            )
+            .ctx(self.index, what)?;
+        for (seq, (person, _)) in persons.iter().enumerate() {
+            self.exec(
+                "INSERT INTO sync_order (seq, person_id) VALUES (?1, ?2)",
+                params![seq as i64, person],
+                what,
+            )?;
+        }
+        self.exec(
+            "INSERT OR IGNORE INTO person_encounters (person_id, encounter_id, run_id, matched_by)
+             SELECT s.person_id, e.id, ?1, 'record' FROM sync_order s
+             JOIN person_records pr ON pr.person_id = s.person_id
+             JOIN encounters e ON e.record_id = pr.record_id
+             ORDER BY s.seq, e.id",
+            params![self.run_id],
+            what,
+        )?;
+        self.exec("DELETE FROM sync_order", [], what)?;
         Ok(())
     }
 
