@@ -851,7 +851,7 @@ impl Writer<'_> {
         // Record id → its person after this run.
         let mut person_of: HashMap<i64, &str> = HashMap::new();
         // Persons whose records changed, to sync once every link is written.
-        let mut to_sync: Vec<(&str, &[usize], Fresh)> = Vec::new();
+        let mut to_sync: Vec<(&str, Vec<&SearchParts>, Fresh)> = Vec::new();
         // Links to write, (record, person).
         let mut new_links: Vec<(i64, &str)> = Vec::new();
         for (members, person) in clusters.iter().zip(&ids) {
@@ -859,9 +859,10 @@ impl Writer<'_> {
             for &m in members {
                 person_of.insert(active[m].id, person.as_str());
             }
+            let contacts: Vec<&SearchParts> = members.iter().map(|&m| &parts[m]).collect();
             let change = || PersonChange {
                 id: person.clone(),
-                name: first_name(&members.iter().map(|&m| &parts[m]).collect::<Vec<_>>()),
+                name: first_name(&contacts),
             };
             let now = Membership {
                 records: members.iter().map(|&m| active[m].id).collect(),
@@ -917,7 +918,7 @@ impl Writer<'_> {
                         new_links.push((id, person.as_str()));
                     }
                 }
-                to_sync.push((person.as_str(), members, fresh));
+                to_sync.push((person.as_str(), contacts, fresh));
             }
         }
         // In record order: each link checks its record's row, and the records table is by far
@@ -926,10 +927,9 @@ impl Writer<'_> {
         for (id, person) in new_links {
             self.link(id, person)?;
         }
-        let order: Vec<(&str, Fresh)> = to_sync.iter().map(|&(p, _, f)| (p, f)).collect();
+        let order: Vec<(&str, Fresh)> = to_sync.iter().map(|(p, _, f)| (*p, *f)).collect();
         self.sync_encounters_of(&order)?;
-        for (person, members, fresh) in to_sync {
-            let contacts: Vec<&SearchParts> = members.iter().map(|&m| &parts[m]).collect();
+        for (person, contacts, fresh) in to_sync {
             self.sync_search(person, &contacts, fresh)?;
         }
 
@@ -1598,24 +1598,12 @@ impl Writer<'_> {
     /// now belongs to another person, link the missing ones. Calendar links are
     /// [`Writer::link_calendars`]'s; sidecar, folder and flag encounters are told by records.
     fn sync_encounters(&self, person: &str, fresh: Fresh) -> Result<(), StoreError> {
-        if fresh == Fresh::No {
-            self.unlink_moved_encounters(person)?;
-        }
-        self.exec(
-            "INSERT OR IGNORE INTO person_encounters (person_id, encounter_id, run_id, matched_by)
-             SELECT ?1, e.id, ?2, 'record' FROM person_records pr
-             JOIN encounters e ON e.record_id = pr.record_id
-             WHERE pr.person_id = ?1
-             ORDER BY e.id",
-            params![person, self.run_id],
-            || format!("linking encounters of {person}"),
-        )?;
-        Ok(())
+        self.sync_encounters_of(&[(person, fresh)])
     }
 
-    /// [`Writer::sync_encounters`] for many persons at once, with the same outcome: one
-    /// statement links the encounters of all their records (in the persons' order, then the
-    /// encounters'), instead of one statement per person.
+    /// [`Writer::sync_encounters`] for many persons at once: one statement links the
+    /// encounters of all their records (in the persons' order, then the encounters'), instead
+    /// of one statement per person.
     fn sync_encounters_of(&self, persons: &[(&str, Fresh)]) -> Result<(), StoreError> {
         for &(person, fresh) in persons {
             if fresh == Fresh::No {

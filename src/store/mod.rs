@@ -396,7 +396,7 @@ impl Index {
             .ctx(&shown, || "setting the busy timeout".to_string())?;
         // 16 KiB pages for a new index (an existing one keeps the size it was made with): a
         // record row is about 1.5 KB, so a 4 KiB page held two and every lookup of a record
-        // read a page of its own. A million records were imported in 15 % less time
+        // read a page of its own. A million records were imported in 5–15 % less time
         // (BENCH-DEDUP.md, section 10).
         conn.pragma_update(None, "page_size", 16384)
             .ctx(&shown, || "setting the page size".to_string())?;
